@@ -1,0 +1,58 @@
+# Build policy as INTERFACE targets, and the helpers every folder uses to
+# declare its library and its tests.
+
+add_library(breakglass_warnings INTERFACE)
+add_library(breakglass::warnings ALIAS breakglass_warnings)
+target_compile_options(breakglass_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Werror -Wshadow -Wnon-virtual-dtor
+  -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference
+  -Wimplicit-fallthrough -Wformat=2 -Wmisleading-indentation)
+target_compile_features(breakglass_warnings INTERFACE cxx_std_20)
+
+add_library(breakglass_sanitizers INTERFACE)
+add_library(breakglass::sanitizers ALIAS breakglass_sanitizers)
+if(BREAKGLASS_SANITIZE)
+  target_compile_options(breakglass_sanitizers INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(breakglass_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+
+# The policy every breakglass target links.
+add_library(breakglass_policy INTERFACE)
+add_library(breakglass::policy ALIAS breakglass_policy)
+target_link_libraries(breakglass_policy INTERFACE breakglass_warnings breakglass_sanitizers)
+# Includes are qualified from the repository root ("vault/base/status.h").
+target_include_directories(breakglass_policy INTERFACE ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR})
+
+# breakglass_library(NAME ALIAS SOURCES ... DEPS ...)
+# One static library per folder with a namespaced alias breakglass::ALIAS.
+function(breakglass_library name)
+  cmake_parse_arguments(ARG "" "ALIAS" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  add_library(breakglass::${ARG_ALIAS} ALIAS ${name})
+  target_link_libraries(${name} PUBLIC breakglass::policy ${ARG_DEPS})
+endfunction()
+
+# Catch2 (v2, Debian 12) main, compiled once.
+add_library(breakglass_catch_main STATIC ${PROJECT_SOURCE_DIR}/tests/catch_main.cc)
+target_link_libraries(breakglass_catch_main PUBLIC Catch2::Catch2 breakglass::policy)
+
+# breakglass_test(NAME SOURCES ... DEPS ... LABELS ...)
+# A Catch2 test binary; each TEST_CASE becomes one ctest test carrying LABELS
+# (e.g. hsm, tpm). Tests run from their own temp dirs and clean up by PID.
+function(breakglass_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 300)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE breakglass_catch_main ${ARG_DEPS})
+  set(labels unit)
+  if(ARG_LABELS)
+    set(labels ${ARG_LABELS})
+  endif()
+  catch_discover_tests(${name}
+    TEST_PREFIX "${name}: "
+    PROPERTIES LABELS "${labels}" TIMEOUT ${ARG_TIMEOUT}
+               ENVIRONMENT "BREAKGLASS_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()

@@ -1,0 +1,86 @@
+#include "vault/base/secret_bytes.h"
+
+#include <openssl/crypto.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <new>
+#include <utility>
+
+namespace breakglass::base {
+namespace {
+
+internal::SecretReleaseHook g_release_hook = nullptr;
+
+size_t RoundUpToPages(size_t size) {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return (size + page - 1) / page * page;
+}
+
+}  // namespace
+
+namespace internal {
+void SetSecretReleaseHookForTesting(SecretReleaseHook hook) { g_release_hook = hook; }
+}  // namespace internal
+
+SecretBytes::SecretBytes(size_t size) : size_(size) {
+  if (size == 0) return;
+  mapped_ = RoundUpToPages(size);
+  void* p = mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  data_ = static_cast<uint8_t*>(p);
+  locked_ = mlock(data_, mapped_) == 0;
+  madvise(data_, mapped_, MADV_DONTDUMP);
+}
+
+SecretBytes SecretBytes::CopyFrom(std::span<const uint8_t> bytes) {
+  SecretBytes out(bytes.size());
+  if (!bytes.empty()) std::memcpy(out.data_, bytes.data(), bytes.size());
+  return out;
+}
+
+SecretBytes SecretBytes::CopyFrom(std::string_view bytes) {
+  return CopyFrom(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                           bytes.size()));
+}
+
+SecretBytes::SecretBytes(SecretBytes&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      mapped_(std::exchange(other.mapped_, 0)),
+      locked_(std::exchange(other.locked_, false)) {}
+
+SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
+  if (this != &other) {
+    Release();
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    mapped_ = std::exchange(other.mapped_, 0);
+    locked_ = std::exchange(other.locked_, false);
+  }
+  return *this;
+}
+
+SecretBytes::~SecretBytes() { Release(); }
+
+SecretBytes SecretBytes::Clone() const { return CopyFrom(span(InsecureSecretAccess::Get())); }
+
+bool SecretBytes::ConstantTimeEquals(const SecretBytes& other) const {
+  if (size_ != other.size_) return false;
+  if (size_ == 0) return true;
+  return CRYPTO_memcmp(data_, other.data_, size_) == 0;
+}
+
+void SecretBytes::Release() {
+  if (data_ == nullptr) return;
+  OPENSSL_cleanse(data_, mapped_);
+  if (g_release_hook != nullptr) g_release_hook(data_, mapped_);
+  if (locked_) munlock(data_, mapped_);
+  munmap(data_, mapped_);
+  data_ = nullptr;
+  size_ = mapped_ = 0;
+  locked_ = false;
+}
+
+}  // namespace breakglass::base

@@ -1,0 +1,83 @@
+#include "vault/base/secret_bytes.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <concepts>
+#include <ostream>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace breakglass::base {
+namespace {
+
+template <typename T>
+concept Streamable = requires(std::ostream& os, const T& t) { os << t; };
+
+std::vector<uint8_t>* g_seen = nullptr;
+bool g_all_zero = false;
+
+void RecordRelease(const uint8_t* data, size_t size) {
+  g_all_zero = std::all_of(data, data + size, [](uint8_t b) { return b == 0; });
+  if (g_seen) g_seen->push_back(static_cast<uint8_t>(size > 0));
+}
+
+TEST_CASE("SecretBytes cannot be streamed, copied or converted", "[secret]") {
+  STATIC_REQUIRE_FALSE(Streamable<SecretBytes>);
+  STATIC_REQUIRE_FALSE(std::is_copy_constructible_v<SecretBytes>);
+  STATIC_REQUIRE_FALSE(std::is_copy_assignable_v<SecretBytes>);
+  STATIC_REQUIRE_FALSE(std::is_convertible_v<SecretBytes, std::string>);
+  STATIC_REQUIRE_FALSE(std::is_convertible_v<SecretBytes, std::string_view>);
+  STATIC_REQUIRE_FALSE(std::is_convertible_v<std::string, SecretBytes>);
+  STATIC_REQUIRE(Streamable<std::string>);  // the detector itself works
+}
+
+TEST_CASE("SecretBytes memory is zero after destruction", "[secret]") {
+  std::vector<uint8_t> seen;
+  g_seen = &seen;
+  internal::SetSecretReleaseHookForTesting(&RecordRelease);
+  {
+    SecretBytes s = SecretBytes::CopyFrom(std::string_view("correct horse battery staple"));
+    REQUIRE(s.size() == 28);
+  }
+  internal::SetSecretReleaseHookForTesting(nullptr);
+  g_seen = nullptr;
+  REQUIRE(seen.size() == 1);
+  REQUIRE(g_all_zero);
+}
+
+TEST_CASE("SecretBytes wipes the old value on move-assignment", "[secret]") {
+  std::vector<uint8_t> seen;
+  g_seen = &seen;
+  internal::SetSecretReleaseHookForTesting(&RecordRelease);
+  SecretBytes a = SecretBytes::CopyFrom(std::string_view("aaaa"));
+  SecretBytes b = SecretBytes::CopyFrom(std::string_view("bbbb"));
+  a = std::move(b);
+  REQUIRE(seen.size() == 1);
+  REQUIRE(g_all_zero);
+  REQUIRE(a.view(InsecureSecretAccess::Get()) == "bbbb");
+  REQUIRE(b.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty by contract
+  internal::SetSecretReleaseHookForTesting(nullptr);
+  g_seen = nullptr;
+}
+
+TEST_CASE("SecretBytes compares by content", "[secret]") {
+  auto a = SecretBytes::CopyFrom(std::string_view("same"));
+  auto b = SecretBytes::CopyFrom(std::string_view("same"));
+  auto c = SecretBytes::CopyFrom(std::string_view("diff"));
+  auto d = SecretBytes::CopyFrom(std::string_view("longer"));
+  REQUIRE(a == b);
+  REQUIRE_FALSE(a == c);
+  REQUIRE_FALSE(a == d);
+  REQUIRE(SecretBytes() == SecretBytes());
+  REQUIRE(a.Clone() == a);
+}
+
+TEST_CASE("SecretBytes of a given size starts zeroed", "[secret]") {
+  SecretBytes s(100);
+  const uint8_t* p = s.data(InsecureSecretAccess::Get());
+  REQUIRE(std::all_of(p, p + 100, [](uint8_t x) { return x == 0; }));
+}
+
+}  // namespace
+}  // namespace breakglass::base
