@@ -1,0 +1,151 @@
+#include "vault/core/statement.h"
+
+#include <array>
+#include <variant>
+
+#include "absl/strings/str_cat.h"
+#include "vault/base/encoding.h"
+#include "vault/base/status.h"
+#include "vault/core/flat_json.h"
+#include "vault/core/identity.h"
+#include "vault/crypto/sha256.h"
+
+namespace breakglass::core {
+namespace {
+
+constexpr std::array<std::string_view, 10> kMembers = {
+    "credential", "credential_version", "custodian", "decision",  "expires",
+    "incident",   "reason_sha256",      "release_key", "request", "requester"};
+
+FlatJson ToFlat(const ApprovalStatement& s) {
+  FlatJson j;
+  j.Set("credential", s.credential_id)
+      .Set("credential_version", s.credential_version)
+      .Set("custodian", s.custodian)
+      .Set("decision", std::string(DecisionName(s.decision)))
+      .Set("expires", s.expires_unix)
+      .Set("incident", s.incident)
+      .Set("reason_sha256", s.reason_sha256)
+      .Set("release_key", s.release_key)
+      .Set("request", s.request_id)
+      .Set("requester", s.requester);
+  return j;
+}
+
+absl::Status CheckHex32(std::string_view field, const std::string& v) {
+  bool ok = v.size() == 64;
+  for (char c : v) ok &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "statement.", std::string(field), ": must be 64 lower-case hex characters (32 bytes)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckIncidentText(const std::string& v) {
+  bool ok = !v.empty() && v.size() <= 128;
+  for (char c : v) ok &= c > 0x20 && c < 0x7F && c != '"' && c != '\\';
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        "statement.incident: must be 1 to 128 printable ASCII characters without spaces, "
+        "quotes or backslashes");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Validate(const ApprovalStatement& s) {
+  BG_RETURN_IF_ERROR(ValidateName("statement.request", s.request_id));
+  BG_RETURN_IF_ERROR(ValidateName("statement.credential", s.credential_id));
+  BG_RETURN_IF_ERROR(ValidateName("statement.requester", s.requester));
+  BG_RETURN_IF_ERROR(ValidateName("statement.custodian", s.custodian));
+  BG_RETURN_IF_ERROR(CheckIncidentText(s.incident));
+  BG_RETURN_IF_ERROR(CheckHex32("reason_sha256", s.reason_sha256));
+  BG_RETURN_IF_ERROR(CheckHex32("release_key", s.release_key));
+  if (s.credential_version < 1) {
+    return absl::InvalidArgumentError("statement.credential_version: must be at least 1");
+  }
+  if (s.expires_unix < 1) return absl::InvalidArgumentError("statement.expires: must be positive");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Decision> ParseDecision(const std::string& v) {
+  if (v == "approve") return Decision::kApprove;
+  if (v == "deny") return Decision::kDeny;
+  return absl::InvalidArgumentError("statement.decision: must be \"approve\" or \"deny\"");
+}
+
+std::string Render(const FlatJson::Value& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return absl::StrCat("'", *s, "'");
+  return absl::StrCat(std::get<int64_t>(v));
+}
+
+}  // namespace
+
+std::string_view DecisionName(Decision decision) {
+  return decision == Decision::kApprove ? "approve" : "deny";
+}
+
+std::string ReasonSha256Hex(std::string_view reason) {
+  return base::HexEncode(crypto::Sha256String(reason));
+}
+
+absl::StatusOr<std::string> ApprovalStatement::ToJson() const {
+  BG_RETURN_IF_ERROR(Validate(*this));
+  return ToFlat(*this).Encode();
+}
+
+absl::StatusOr<std::string> ApprovalStatement::SignedBytes() const {
+  BG_ASSIGN_OR_RETURN(std::string json, ToJson());
+  return absl::StrCat(std::string(kApprovalDomain), json);
+}
+
+absl::StatusOr<ApprovalStatement> ApprovalStatement::FromJson(std::string_view json) {
+  BG_ASSIGN_OR_RETURN(FlatJson j, FlatJson::Parse(json));
+  for (const auto& [key, value] : j.members()) {
+    bool known = false;
+    for (std::string_view m : kMembers) known |= m == key;
+    if (!known) {
+      return absl::InvalidArgumentError(absl::StrCat("statement: unknown member '", key, "'"));
+    }
+  }
+  ApprovalStatement s;
+  BG_ASSIGN_OR_RETURN(s.credential_id, j.GetString("credential"));
+  BG_ASSIGN_OR_RETURN(s.credential_version, j.GetInt("credential_version"));
+  BG_ASSIGN_OR_RETURN(s.custodian, j.GetString("custodian"));
+  BG_ASSIGN_OR_RETURN(std::string decision, j.GetString("decision"));
+  BG_ASSIGN_OR_RETURN(s.decision, ParseDecision(decision));
+  BG_ASSIGN_OR_RETURN(s.expires_unix, j.GetInt("expires"));
+  BG_ASSIGN_OR_RETURN(s.incident, j.GetString("incident"));
+  BG_ASSIGN_OR_RETURN(s.reason_sha256, j.GetString("reason_sha256"));
+  BG_ASSIGN_OR_RETURN(s.release_key, j.GetString("release_key"));
+  BG_ASSIGN_OR_RETURN(s.request_id, j.GetString("request"));
+  BG_ASSIGN_OR_RETURN(s.requester, j.GetString("requester"));
+  BG_RETURN_IF_ERROR(Validate(s));
+  return s;
+}
+
+absl::StatusOr<ApprovalStatement> ApprovalStatement::FromSignedBytes(std::string_view bytes) {
+  if (bytes.substr(0, kApprovalDomain.size()) != kApprovalDomain) {
+    return absl::InvalidArgumentError(
+        "statement: signed bytes must start with the line \"breakglass-approval-v1\"");
+  }
+  return FromJson(bytes.substr(kApprovalDomain.size()));
+}
+
+absl::Status CompareStatements(const ApprovalStatement& expected,
+                               const ApprovalStatement& claimed) {
+  const FlatJson e = ToFlat(expected);
+  const FlatJson c = ToFlat(claimed);
+  for (std::string_view key : kMembers) {
+    const auto& ev = e.members().find(key)->second;
+    const auto& cv = c.members().find(key)->second;
+    if (ev == cv) continue;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the signed statement's ", std::string(key), " is ", Render(cv),
+        " but the request has ", Render(ev),
+        "; fetch the request again, check it, and sign the statement it shows"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace breakglass::core
