@@ -148,4 +148,19 @@ absl::Status CompareStatements(const ApprovalStatement& expected,
   return absl::OkStatus();
 }
 
+absl::Status VerifySignedStatement(const ApprovalStatement& expected,
+                                   const ApprovalStatement& claimed, std::string_view signature,
+                                   const crypto::PublicKey& key) {
+  BG_RETURN_IF_ERROR(CompareStatements(expected, claimed));
+  BG_ASSIGN_OR_RETURN(std::string bytes, expected.SignedBytes());
+  absl::Status verified = key.Verify(bytes, signature);
+  if (verified.ok()) return verified;
+  return absl::Status(
+      verified.code(),
+      absl::StrCat("the ", std::string(DecisionName(expected.decision)), " signature of custodian ",
+                   expected.custodian, " does not verify under their registered key ",
+                   key.FingerprintHex(), " (", std::string(verified.message()),
+                   "); sign the statement with the key registered for ", expected.custodian));
+}
+
 }  // namespace breakglass::core

@@ -37,6 +37,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "vault/crypto/signature.h"
 
 namespace breakglass::core {
 
@@ -84,6 +85,16 @@ struct ApprovalStatement {
 // for the message.
 absl::Status CompareStatements(const ApprovalStatement& expected,
                                const ApprovalStatement& claimed);
+
+// Checks a custodian's signed decision: `claimed` must equal `expected` (the
+// statement the appliance builds from its own record of the request; see
+// CompareStatements) and `signature` must verify over expected.SignedBytes()
+// under `key`, the custodian's registered key. Errors: INVALID_ARGUMENT for a
+// differing member or a malformed signature; PERMISSION_DENIED when the
+// signature does not verify, naming the custodian and the key fingerprint.
+absl::Status VerifySignedStatement(const ApprovalStatement& expected,
+                                   const ApprovalStatement& claimed, std::string_view signature,
+                                   const crypto::PublicKey& key);
 
 }  // namespace breakglass::core
 

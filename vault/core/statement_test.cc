@@ -103,3 +103,35 @@ TEST_CASE("CompareStatements names the first differing member and both values", 
 
 }  // namespace
 }  // namespace breakglass::core
+
+namespace breakglass::core {
+namespace {
+
+TEST_CASE("Signed statements verify only under the signer's key, for both algorithms",
+          "[statement]") {
+  for (auto alg : {crypto::SignatureAlgorithm::kEd25519, crypto::SignatureAlgorithm::kEcdsaP256Sha256}) {
+    auto bob = crypto::SigningKey::Generate(alg);
+    auto carol = crypto::SigningKey::Generate(alg);
+    REQUIRE(bob.ok());
+    REQUIRE(carol.ok());
+    const ApprovalStatement st = Example();
+    auto sig = bob->Sign(*st.SignedBytes());
+    REQUIRE(sig.ok());
+    CHECK(VerifySignedStatement(st, st, *sig, bob->public_key()).ok());
+    // Another custodian's key.
+    auto wrong = VerifySignedStatement(st, st, *sig, carol->public_key());
+    CHECK(wrong.code() == absl::StatusCode::kPermissionDenied);
+    CHECK(std::string(wrong.message()).find("custodian bob") != std::string::npos);
+    // A signature over a different statement (another request).
+    ApprovalStatement other = st;
+    other.request_id = "req-other";
+    auto other_sig = bob->Sign(*other.SignedBytes());
+    REQUIRE(other_sig.ok());
+    CHECK_FALSE(VerifySignedStatement(st, st, *other_sig, bob->public_key()).ok());
+    CHECK(VerifySignedStatement(st, other, *other_sig, bob->public_key()).code() ==
+          absl::StatusCode::kInvalidArgument);
+  }
+}
+
+}  // namespace
+}  // namespace breakglass::core
