@@ -1,9 +1,9 @@
 #include "vault/crypto/release_box.h"
 
 #include <catch2/catch.hpp>
-#include <deque>
 
 #include "vault/base/encoding.h"
+#include "vault/crypto/testing/scripted_random.h"
 
 namespace breakglass::crypto::release_box {
 namespace {
@@ -15,22 +15,7 @@ std::string Unhex(std::string_view hex) { return base::HexDecode(hex).value(); }
 SecretBytes SecretHex(std::string_view hex) { return SecretBytes::CopyFrom(Unhex(hex)); }
 SecretBytes Secret(std::string_view s) { return SecretBytes::CopyFrom(s); }
 
-// Hands out exactly the scripted bytes, then fails.
-class ScriptedRandom final : public base::Random {
- public:
-  explicit ScriptedRandom(std::string bytes) : bytes_(bytes.begin(), bytes.end()) {}
-  absl::Status Fill(std::span<uint8_t> out) override {
-    if (out.size() > bytes_.size()) return absl::UnavailableError("script exhausted");
-    for (uint8_t& b : out) {
-      b = static_cast<uint8_t>(bytes_.front());
-      bytes_.pop_front();
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  std::deque<char> bytes_;
-};
+using testing::ScriptedRandom;
 
 // Produced by tests/vectors/release_box_kat.py, an independent encoder written
 // from the format in release_box.h with Python's `cryptography` package.
