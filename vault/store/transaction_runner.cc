@@ -120,6 +120,11 @@ void TransactionRunner::RunBatch(std::vector<Pending>& batch) {
     results = RunUnits(batch, txn);
     absl::Status commit = tx->Commit();
     committed_tx = commit.ok();
+    if (committed_tx) {
+      txn.ClearHooks();
+    } else {
+      txn.RollBackHooks(0);
+    }
     for (absl::Status& r : results) {
       if (r.ok() && !commit.ok()) r = BatchLost(commit);
     }
@@ -155,12 +160,12 @@ std::vector<absl::Status> TransactionRunner::RunUnits(std::vector<Pending>& batc
 }
 
 absl::Status TransactionRunner::RunUnit(Unit& unit, Txn& txn) {
-  absl::StatusOr<sqlite::Savepoint> sp = sqlite::Savepoint::Begin(*writer_);
+  // On error the savepoint's destructor rolls back to it and runs the hooks
+  // the unit registered: only this unit's work is undone.
+  absl::StatusOr<Savepoint> sp = txn.StartSavepoint();
   if (!sp.ok()) return sp.status();
   absl::Status status = unit(txn);
   if (status.ok()) status = sp->Release();
-  // On error the savepoint's destructor rolls back to it: only this unit's
-  // work is undone.
   return status;
 }
 

@@ -197,6 +197,61 @@ TEST_CASE("Destruction runs every unit already queued", "[runner]") {
   REQUIRE(Count(*OpenOrDie(path)) == 9);
 }
 
+TEST_CASE("Rollback hooks run exactly when a unit's work is undone", "[runner]") {
+  TempDir dir;
+  auto runner = OpenOrDie(dir.File("state.db"));
+  std::vector<std::string> undone;
+  auto unit = [&](std::string name, bool fail) -> Unit {
+    return [&undone, name, fail](Txn& txn) -> absl::Status {
+      if (absl::Status s = Put(txn, name, 1); !s.ok()) return s;
+      txn.OnRollback([&undone, name] { undone.push_back(name); });
+      return fail ? absl::AbortedError("no") : absl::OkStatus();
+    };
+  };
+  std::vector<Unit> units;
+  units.push_back(unit("kept", false));
+  units.push_back(unit("failed", true));
+  for (auto& f : runner->SubmitAll(std::move(units))) f.get().IgnoreError();
+  REQUIRE(undone == std::vector<std::string>{"failed"});
+
+  // A failed COMMIT undoes every unit of the batch, so every hook runs.
+  undone.clear();
+  units.clear();
+  units.push_back(unit("a", false));
+  units.push_back([](Txn& txn) { return txn.Exec("INSERT INTO child(pid) VALUES (42)"); });
+  units.push_back(unit("b", false));
+  for (auto& f : runner->SubmitAll(std::move(units))) REQUIRE_FALSE(f.get().ok());
+  REQUIRE(undone == std::vector<std::string>{"b", "a"});
+  REQUIRE(Count(*runner) == 1);  // only "kept"
+}
+
+TEST_CASE("A dropped nested savepoint undoes only its own writes and hooks", "[runner]") {
+  TempDir dir;
+  auto runner = OpenOrDie(dir.File("state.db"));
+  std::vector<std::string> undone;
+  REQUIRE(runner
+              ->Run([&](Txn& txn) -> absl::Status {
+                REQUIRE(Put(txn, "outer", 1).ok());
+                txn.OnRollback([&] { undone.push_back("outer"); });
+                {
+                  auto sp = txn.StartSavepoint();
+                  REQUIRE(sp.ok());
+                  REQUIRE(Put(txn, "inner", 2).ok());
+                  txn.OnRollback([&] { undone.push_back("inner"); });
+                }  // dropped
+                {
+                  auto sp = txn.StartSavepoint();
+                  REQUIRE(Put(txn, "released", 3).ok());
+                  REQUIRE(sp->Release().ok());
+                  REQUIRE(sp->Release().code() == absl::StatusCode::kFailedPrecondition);
+                }
+                return absl::OkStatus();
+              })
+              .ok());
+  REQUIRE(undone == std::vector<std::string>{"inner"});
+  REQUIRE(Count(*runner) == 2);
+}
+
 TEST_CASE("Open applies migrations and reports a broken one", "[runner]") {
   TempDir dir;
   const std::vector<sqlite::Migration> broken = {{"test", 1, "CREATE TABLE (;"}};

@@ -41,12 +41,14 @@ Transaction::~Transaction() {
 }
 
 absl::Status Transaction::Commit() {
+  if (!open_) return absl::FailedPreconditionError("sqlite: the transaction already ended");
   BG_RETURN_IF_ERROR(Run(*db_, "COMMIT"));
   open_ = false;
   return absl::OkStatus();
 }
 
 absl::Status Transaction::Rollback() {
+  if (!open_) return absl::FailedPreconditionError("sqlite: the transaction already ended");
   open_ = false;
   if (!db_->InTransaction()) return absl::OkStatus();
   return Run(*db_, "ROLLBACK");
@@ -65,6 +67,7 @@ Savepoint::~Savepoint() {
 }
 
 absl::Status Savepoint::Release() {
+  if (!open_) return absl::FailedPreconditionError("sqlite: the savepoint already ended");
   if (!db_->InTransaction()) {
     open_ = false;
     return absl::AbortedError(
@@ -77,6 +80,7 @@ absl::Status Savepoint::Release() {
 }
 
 absl::Status Savepoint::Rollback() {
+  if (!open_) return absl::FailedPreconditionError("sqlite: the savepoint already ended");
   open_ = false;
   if (!db_->InTransaction()) return absl::OkStatus();  // everything is already undone
   BG_RETURN_IF_ERROR(Run(*db_, kRollbackTo));
