@@ -34,6 +34,28 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return len;
 }
 
+// RFC 8785's two-character escapes; 0 for characters written as \u00xx.
+char ShortEscape(unsigned char c) {
+  switch (c) {
+    case '"':
+      return '"';
+    case '\\':
+      return '\\';
+    case '\b':
+      return 'b';
+    case '\t':
+      return 't';
+    case '\n':
+      return 'n';
+    case '\f':
+      return 'f';
+    case '\r':
+      return 'r';
+    default:
+      return 0;
+  }
+}
+
 bool PrintableAscii(std::string_view key) {
   for (char c : key) {
     if (c < 0x20 || c > 0x7E) return false;
@@ -117,6 +139,51 @@ bool IsValidUtf8(std::string_view s) {
     i += len;
   }
   return true;
+}
+
+absl::Status AppendCanonicalString(std::string_view s, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const size_t start = out->size();
+  out->push_back('"');
+  size_t run = 0;  // start of the pending run of bytes copied as they are
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const size_t len = Utf8SequenceLength(s, i);
+      if (len == 0) {
+        out->resize(start);
+        return absl::InvalidArgumentError("audit event JSON: invalid UTF-8 in a string");
+      }
+      i += len;
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    out->append(s.data() + run, i - run);
+    out->push_back('\\');
+    if (const char e = ShortEscape(c); e != 0) {
+      out->push_back(e);
+    } else {
+      out->append("u00");
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 0xF]);
+    }
+    run = ++i;
+  }
+  out->append(s.data() + run, s.size() - run);
+  out->push_back('"');
+  return absl::OkStatus();
+}
+
+absl::Status AppendCanonicalInteger(int64_t n, std::string* out) {
+  if (n > kMaxSafeInteger || n < -kMaxSafeInteger) {
+    return absl::InvalidArgumentError(absl::StrCat("audit event JSON: integer ", n,
+                                                   " is beyond 2^53"));
+  }
+  absl::StrAppend(out, n);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> CanonicalJson(const json& value) {

@@ -17,7 +17,10 @@
 //   most kMaxDepth.
 //
 // nlohmann::json produces this form (std::map keys, ensure_ascii=false,
-// strict UTF-8); the checks here reject what it would otherwise accept.
+// strict UTF-8); the checks here reject what it would otherwise accept. The
+// Append* writers produce the same bytes for strings and integers without
+// building a json value (Event::Canonical's hot path); tests pin them to
+// nlohmann's output.
 //
 // Thread-safety: free functions without shared state.
 #ifndef BREAKGLASS_VAULT_AUDIT_CANONICAL_JSON_H_
@@ -43,6 +46,14 @@ bool IsValidUtf8(std::string_view s);
 // first offending element: a float, an integer of magnitude >= 2^53, invalid
 // UTF-8, a key outside printable ASCII, nesting deeper than kMaxDepth.
 absl::StatusOr<std::string> CanonicalJson(const nlohmann::json& value);
+
+// Appends the canonical form of the string `s` (quotes included) to `out`:
+// the same bytes CanonicalJson(json(s)) produces, without building a json
+// value. INVALID_ARGUMENT (out unchanged) when `s` is not valid UTF-8.
+absl::Status AppendCanonicalString(std::string_view s, std::string* out);
+
+// Appends the canonical form of an integer; INVALID_ARGUMENT beyond 2^53.
+absl::Status AppendCanonicalInteger(int64_t n, std::string* out);
 
 // Parses `text`, accepting it only if it is exactly the canonical form of the
 // parsed value. INVALID_ARGUMENT otherwise (malformed, non-canonical spacing,

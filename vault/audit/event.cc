@@ -2,6 +2,7 @@
 
 #include <array>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "vault/audit/canonical_json.h"
@@ -84,6 +85,44 @@ absl::Status CheckFieldKey(std::string_view key) {
   return absl::OkStatus();
 }
 
+void AppendKey(std::string_view key, std::string* out) {
+  if (out->size() > 1) out->push_back(',');
+  out->push_back('"');
+  out->append(key);  // snake_case ASCII: nothing to escape
+  out->append("\":");
+}
+
+absl::Status InField(std::string_view key, const absl::Status& status) {
+  if (status.ok()) return status;
+  return base::Annotate(status, absl::StrCat("audit event field '", std::string(key), "'"));
+}
+
+// A common field: a string or an integer.
+absl::Status AppendMember(std::string_view key, const std::variant<std::string_view, int64_t>& v,
+                          std::string* out) {
+  AppendKey(key, out);
+  if (const auto* text = std::get_if<std::string_view>(&v)) {
+    return InField(key, AppendCanonicalString(*text, out));
+  }
+  return InField(key, AppendCanonicalInteger(std::get<int64_t>(v), out));
+}
+
+// A type-specific field (its key already checked). Strings and integers take the direct writers; other
+// values go through nlohmann::json (CanonicalJson), which checks them.
+absl::Status AppendMember(const std::string& key, const json& value, std::string* out) {
+  AppendKey(key, out);
+  if (value.is_string()) {
+    return InField(key, AppendCanonicalString(value.get_ref<const std::string&>(), out));
+  }
+  if (value.is_number_integer() && !value.is_number_unsigned()) {
+    return InField(key, AppendCanonicalInteger(value.get<int64_t>(), out));
+  }
+  absl::StatusOr<std::string> text = CanonicalJson(value);
+  if (!text.ok()) return InField(key, text.status());
+  out->append(*text);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> TakeString(json& obj, const char* key) {
   auto it = obj.find(key);
   if (it == obj.end() || !it->is_string()) {
@@ -143,19 +182,38 @@ Event& Event::SetHash(std::string key, std::string_view value) {
 }
 
 absl::StatusOr<std::string> Event::Canonical() const {
-  json obj = json::object();
-  for (const auto& [key, value] : fields_) {
-    BG_RETURN_IF_ERROR(CheckFieldKey(key));
-    obj[key] = value;
+  if (seq_ > static_cast<uint64_t>(kMaxSafeInteger)) {
+    return absl::InvalidArgumentError(absl::StrCat("audit event: seq ", seq_, " beyond 2^53"));
   }
-  obj["seq"] = seq_;
-  obj["time"] = absl::ToUnixMillis(time_);
-  obj["type"] = EventTypeName(type_);
-  obj["actor"] = actor_;
-  obj["subject"] = subject_;
-  obj["incident"] = incident_;
-  obj["reason"] = reason_;
-  return CanonicalJson(obj);
+  for (const auto& [key, value] : fields_) BG_RETURN_IF_ERROR(CheckFieldKey(key));
+  // The common fields in byte order of their keys, merged below with the
+  // (sorted, never common) type-specific keys.
+  using Value = std::variant<std::string_view, int64_t>;
+  const std::array<std::pair<std::string_view, Value>, 7> common = {{
+      {"actor", actor_},
+      {"incident", incident_},
+      {"reason", reason_},
+      {"seq", static_cast<int64_t>(seq_)},
+      {"subject", subject_},
+      {"time", absl::ToUnixMillis(time_)},
+      {"type", EventTypeName(type_)},
+  }};
+  std::string out = "{";
+  out.reserve(512);
+  auto next_field = fields_.begin();
+  auto append_fields_before = [&](std::string_view bound) -> absl::Status {
+    for (; next_field != fields_.end() && next_field->first < bound; ++next_field) {
+      BG_RETURN_IF_ERROR(AppendMember(next_field->first, next_field->second, &out));
+    }
+    return absl::OkStatus();
+  };
+  for (const auto& [key, value] : common) {
+    BG_RETURN_IF_ERROR(append_fields_before(key));
+    BG_RETURN_IF_ERROR(AppendMember(key, value, &out));
+  }
+  BG_RETURN_IF_ERROR(append_fields_before("\x7f"));  // past every snake_case key
+  out.push_back('}');
+  return out;
 }
 
 absl::StatusOr<Event> Event::Parse(std::string_view leaf) {

@@ -77,13 +77,12 @@ absl::StatusOr<uint64_t> AuditLog::Append(store::Txn& txn, Event event) {
   const uint64_t seq = frontier_->size();
   event.set_seq(seq).set_time(clock_->Now());
   BG_ASSIGN_OR_RETURN(const std::string leaf, event.Canonical());
-  std::vector<merkle::Subtree> completed;
-  BG_RETURN_IF_ERROR(frontier_->Append(merkle::HashLeaf(leaf), &completed));
-  std::string hashes;
-  hashes.reserve(completed.size() * merkle::kHashSize);
-  for (const merkle::Subtree& s : completed) hashes.append(merkle::HashBytes(s.hash));
+  completed_.clear();
+  BG_RETURN_IF_ERROR(frontier_->Append(hasher_.Leaf(leaf), &completed_));
+  hashes_.clear();
+  for (const merkle::Subtree& s : completed_) hashes_.append(merkle::HashBytes(s.hash));
   const absl::Status inserted =
-      tables::InsertLeaf(txn, seq, EventTypeName(event.type()), leaf, hashes);
+      tables::InsertLeaf(txn, seq, EventTypeName(event.type()), leaf, hashes_);
   if (!inserted.ok()) {
     frontier_.reset();  // the frontier moved, the store did not
     return base::Annotate(inserted, absl::StrCat("audit log: appending leaf ", seq));

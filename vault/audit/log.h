@@ -135,6 +135,10 @@ class AuditLog final {
   // The frontier of the tree as the writer's open transaction sees it; empty
   // when unknown (at start, or after a rollback) and reloaded from the store.
   std::optional<merkle::Frontier> frontier_ ABSL_GUARDED_BY(mu_);
+  merkle::TreeHasher hasher_ ABSL_GUARDED_BY(mu_);
+  // Scratch space reused by Append.
+  std::vector<merkle::Subtree> completed_ ABSL_GUARDED_BY(mu_);
+  std::string hashes_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace breakglass::audit
