@@ -1,0 +1,341 @@
+#include "vault/audit/anchor_protocol.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "vault/base/status.h"
+#include "vault/merkle/verify.h"
+
+namespace breakglass::audit {
+namespace {
+
+std::string Tpm(std::string_view label, std::string_view action) {
+  return absl::StrCat("tpm (", std::string(label), " counter): ", std::string(action));
+}
+
+std::vector<std::string_view> MovedLabels(const AnchorStatement& s) {
+  if (s.moves_release()) return {kReleaseCounterLabel, kCheckpointCounterLabel};
+  return {kCheckpointCounterLabel};
+}
+
+absl::Status StoreAltered(std::string what) {
+  return absl::DataLossError(absl::StrCat(
+      "store: ", what,
+      "; refusing to sign (the store was altered or replaced: preserve it and investigate)"));
+}
+
+}  // namespace
+
+struct AnchorProtocol::SealPlan {
+  merkle::Checkpoint checkpoint;
+  std::optional<std::string> note;          // already stored for this size
+  std::vector<std::string> have_evidence;  // counters whose evidence is stored
+};
+
+std::string_view AnchorStepName(AnchorStep step) {
+  switch (step) {
+    case AnchorStep::kBeforeEventCommit:
+      return "before_event_commit";
+    case AnchorStep::kEventCommitted:
+      return "event_committed";
+    case AnchorStep::kCounterIncremented:
+      return "counter_incremented";
+    case AnchorStep::kCheckpointSigned:
+      return "checkpoint_signed";
+    case AnchorStep::kCountersCertified:
+      return "counters_certified";
+    case AnchorStep::kEvidenceStored:
+      return "evidence_stored";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<std::unique_ptr<AnchorProtocol>> AnchorProtocol::Create(AnchorDeps deps,
+                                                                       std::string origin) {
+  if (deps.runner == nullptr || deps.log == nullptr || deps.signer == nullptr ||
+      deps.checkpoint_counter == nullptr || deps.release_counter == nullptr) {
+    return absl::InvalidArgumentError("anchor: a dependency (runner, log, signer, counter) is null");
+  }
+  if (deps.checkpoint_counter->Label() != kCheckpointCounterLabel ||
+      deps.release_counter->Label() != kReleaseCounterLabel) {
+    return absl::InvalidArgumentError(
+        "anchor: the counters must be labelled \"checkpoint\" and \"release\" (swapped?)");
+  }
+  if (!merkle::IsValidKeyName(origin)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "anchor: origin \"", origin, "\" is not a valid log key name (no spaces or '+')"));
+  }
+  absl::StatusOr<merkle::NoteSigner> signer = merkle::NoteSigner::FromLogSigner(origin, *deps.signer);
+  if (!signer.ok()) return base::Annotate(signer.status(), "hsm (log signer)");
+  return std::unique_ptr<AnchorProtocol>(
+      new AnchorProtocol(std::move(deps), std::move(origin), *std::move(signer)));
+}
+
+absl::Status AnchorProtocol::Hook(AnchorStep step) {
+  if (!deps_.step_hook) return absl::OkStatus();
+  return deps_.step_hook(step);
+}
+
+tpm::MonotonicCounter& AnchorProtocol::Counter(std::string_view label) {
+  return label == kReleaseCounterLabel ? *deps_.release_counter : *deps_.checkpoint_counter;
+}
+
+// ---- provisioning, recovery, anchoring ----
+
+absl::StatusOr<AnchorResult> AnchorProtocol::Provision(const ProvisionRequest& request) {
+  BG_ASSIGN_OR_RETURN(const uint64_t tc, ReadForGenesis(*deps_.checkpoint_counter));
+  BG_ASSIGN_OR_RETURN(const uint64_t tr, ReadForGenesis(*deps_.release_counter));
+  const ProvisionStatement p{origin_,
+                             verifier().ToString(),
+                             request.ak_public_key_pem,
+                             {request.checkpoint_nv_index, request.checkpoint_nv_name_hex, tc},
+                             {request.release_nv_index, request.release_nv_name_hex, tr}};
+  BG_ASSIGN_OR_RETURN(Event provision, ProvisionEvent(p));
+  needs_recovery_ = true;
+  BG_ASSIGN_OR_RETURN(LocatedAnchor a,
+                      Commit(AnchorStatement{AnchorKind::kGenesis, tc + 1, tr + 1}, provision));
+  return Complete(a);
+}
+
+absl::StatusOr<uint64_t> AnchorProtocol::ReadForGenesis(tpm::MonotonicCounter& counter) {
+  absl::StatusOr<uint64_t> value = counter.Read();
+  if (value.ok()) return *value;
+  if (value.status().code() != absl::StatusCode::kFailedPrecondition) {
+    return base::Annotate(value.status(), Tpm(counter.Label(), "reading before genesis"));
+  }
+  // Never written: its first value is the TPM's to choose (at or above any
+  // counter it ever had), so write it once and record what it became.
+  value = counter.Increment();
+  if (!value.ok()) return base::Annotate(value.status(), Tpm(counter.Label(), "first increment"));
+  ++nv_writes_;
+  return *value;
+}
+
+absl::StatusOr<AnchorResult> AnchorProtocol::Recover() {
+  std::optional<LocatedAnchor> found;
+  BG_RETURN_IF_ERROR(base::Annotate(deps_.runner->Read([&](store::Txn& txn) -> absl::Status {
+    BG_ASSIGN_OR_RETURN(found, FindLastAnchor(*deps_.log, txn));
+    return absl::OkStatus();
+  }),
+                                    "store: finding the last anchor leaf"));
+  if (!found.has_value()) {
+    return absl::FailedPreconditionError(
+        "anchor: the audit log holds no anchor leaf: the appliance is not provisioned");
+  }
+  last_ = found;
+  AnchorResult r{*found, {}, {}, std::nullopt};
+  BG_ASSIGN_OR_RETURN(r.checks, CheckCounters(found->statement, *deps_.checkpoint_counter,
+                                              *deps_.release_counter));
+  for (const CounterCheck& c : r.checks) {
+    if (c.verdict != CounterVerdict::kRollback) continue;
+    r.rollback = c.Disagreement();
+    return r;
+  }
+  for (const CounterCheck& c : r.checks) {
+    if (c.verdict != CounterVerdict::kOneBehind) continue;
+    BG_ASSIGN_OR_RETURN(r.rollback, MoveOne(c.counter, c.log_value));
+    if (r.rollback.has_value()) return r;
+    r.actions.push_back(absl::StrCat("incremented the ", c.counter, " counter to ", c.log_value,
+                                     " (stopped after committing anchor leaf ", found->seq,
+                                     ", before the increment)"));
+  }
+  BG_ASSIGN_OR_RETURN(const bool sealed, Seal(*found));
+  if (sealed) {
+    r.actions.push_back(absl::StrCat("signed, certified and stored checkpoint ",
+                                     found->checkpoint_size(), " of anchor leaf ", found->seq));
+  }
+  needs_recovery_ = false;
+  covered_size_ = found->checkpoint_size();
+  return r;
+}
+
+absl::StatusOr<AnchorResult> AnchorProtocol::Anchor(AnchorKind kind) {
+  if (kind == AnchorKind::kGenesis) {
+    return absl::InvalidArgumentError("anchor: genesis anchors are made by Provision");
+  }
+  if (needs_recovery_) {
+    BG_ASSIGN_OR_RETURN(AnchorResult recovered, Recover());
+    if (recovered.rollback.has_value()) return recovered;
+  }
+  needs_recovery_ = true;
+  BG_ASSIGN_OR_RETURN(LocatedAnchor a, Commit(NextStatement(last_->statement, kind), std::nullopt));
+  return Complete(a);
+}
+
+// ---- step 1 ----
+
+absl::StatusOr<LocatedAnchor> AnchorProtocol::Commit(const AnchorStatement& s,
+                                                     std::optional<Event> before) {
+  BG_ASSIGN_OR_RETURN(const Event event, AnchorEvent(s));
+  uint64_t seq = 0;
+  const absl::Status committed = deps_.runner->Run([&](store::Txn& txn) -> absl::Status {
+    if (before.has_value()) {
+      BG_ASSIGN_OR_RETURN(const uint64_t size, deps_.log->Size(txn));
+      if (size != 0) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "anchor: provisioning needs an empty audit log; this one holds ", size, " leaves"));
+      }
+      BG_RETURN_IF_ERROR(deps_.log->Append(txn, *before).status());
+    }
+    BG_ASSIGN_OR_RETURN(seq, deps_.log->Append(txn, event));
+    return Hook(AnchorStep::kBeforeEventCommit);
+  });
+  if (!committed.ok()) return base::Annotate(committed, "store: committing the anchor leaf");
+  last_ = LocatedAnchor{seq, s};
+  BG_RETURN_IF_ERROR(Hook(AnchorStep::kEventCommitted));
+  return *last_;
+}
+
+// ---- step 2 ----
+
+absl::StatusOr<std::optional<CounterDisagreement>> AnchorProtocol::MoveOne(std::string_view label,
+                                                                           uint64_t stated) {
+  absl::StatusOr<uint64_t> value = Counter(label).Increment();
+  if (!value.ok()) {
+    return base::Annotate(value.status(), Tpm(label, absl::StrCat("incrementing to ", stated)));
+  }
+  ++nv_writes_;
+  if (*value != stated) {
+    return CounterDisagreement{std::string(label), stated, *value,
+                               RollbackProblem::kIncrementMismatch};
+  }
+  BG_RETURN_IF_ERROR(Hook(AnchorStep::kCounterIncremented));
+  return std::nullopt;
+}
+
+absl::StatusOr<std::optional<CounterDisagreement>> AnchorProtocol::MoveAll(const LocatedAnchor& a) {
+  for (std::string_view label : MovedLabels(a.statement)) {
+    BG_ASSIGN_OR_RETURN(std::optional<CounterDisagreement> d,
+                        MoveOne(label, a.statement.ValueOf(label)));
+    if (d.has_value()) return d;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<AnchorResult> AnchorProtocol::Complete(LocatedAnchor a) {
+  AnchorResult r{a, {}, {}, std::nullopt};
+  BG_ASSIGN_OR_RETURN(r.rollback, MoveAll(a));
+  if (r.rollback.has_value()) return r;
+  BG_RETURN_IF_ERROR(Seal(a).status());
+  needs_recovery_ = false;
+  covered_size_ = a.checkpoint_size();
+  return r;
+}
+
+// ---- step 3 ----
+
+absl::StatusOr<bool> AnchorProtocol::Seal(const LocatedAnchor& a) {
+  const uint64_t size = a.checkpoint_size();
+  BG_ASSIGN_OR_RETURN(SealPlan plan, PlanSeal(size));
+  std::vector<std::string_view> missing;
+  for (std::string_view label : MovedLabels(a.statement)) {
+    if (std::find(plan.have_evidence.begin(), plan.have_evidence.end(), label) ==
+        plan.have_evidence.end()) {
+      missing.push_back(label);
+    }
+  }
+  if (plan.note.has_value() && missing.empty()) {
+    last_signed_ = plan.checkpoint;
+    return false;
+  }
+  BG_ASSIGN_OR_RETURN(const std::string note, NoteFor(plan));
+  BG_ASSIGN_OR_RETURN(const std::string body, merkle::FormatCheckpoint(plan.checkpoint));
+  const std::string qualifying = CheckpointQualifyingData(body);
+  std::vector<AnchorEvidence> evidence;
+  for (std::string_view label : missing) {
+    absl::StatusOr<tpm::CounterEvidence> ev = Counter(label).Certify(qualifying);
+    if (!ev.ok()) {
+      return base::Annotate(ev.status(), Tpm(label, absl::StrCat("NV_Certify for checkpoint ", size)));
+    }
+    evidence.push_back({size, std::string(label), a.statement.ValueOf(label),
+                        std::move(ev->attest), std::move(ev->signature)});
+  }
+  BG_RETURN_IF_ERROR(Hook(AnchorStep::kCountersCertified));
+  BG_RETURN_IF_ERROR(StoreSeal(size, note, evidence));
+  BG_RETURN_IF_ERROR(Hook(AnchorStep::kEvidenceStored));
+  last_signed_ = plan.checkpoint;
+  return true;
+}
+
+absl::StatusOr<std::string> AnchorProtocol::NoteFor(const SealPlan& plan) {
+  if (plan.note.has_value()) return *plan.note;
+  absl::StatusOr<std::string> note = merkle::SignCheckpoint(plan.checkpoint, note_signer_);
+  if (!note.ok()) {
+    return base::Annotate(note.status(),
+                          absl::StrCat("hsm (log signer): signing checkpoint ", plan.checkpoint.size));
+  }
+  BG_RETURN_IF_ERROR(Hook(AnchorStep::kCheckpointSigned));
+  return *note;
+}
+
+absl::StatusOr<AnchorProtocol::SealPlan> AnchorProtocol::PlanSeal(uint64_t size) {
+  SealPlan plan;
+  const absl::Status read = deps_.runner->Read([&](store::Txn& txn) -> absl::Status {
+    BG_ASSIGN_OR_RETURN(const merkle::Hash root, deps_.log->Root(txn, size));
+    plan.checkpoint = merkle::Checkpoint{origin_, size, root};
+    BG_ASSIGN_OR_RETURN(const std::optional<StoredCheckpoint> latest,
+                        tables::ReadLatestCheckpoint(txn));
+    if (latest.has_value()) BG_RETURN_IF_ERROR(CheckStored(txn, *latest, plan));
+    if (plan.note.has_value()) {
+      BG_ASSIGN_OR_RETURN(const std::vector<AnchorEvidence> have,
+                          tables::ReadAnchorEvidence(txn, size));
+      for (const AnchorEvidence& e : have) plan.have_evidence.push_back(e.counter);
+    }
+    if (!last_signed_.has_value()) return absl::OkStatus();
+    if (!latest.has_value() || latest->size < last_signed_->size) {
+      return StoreAltered(absl::StrCat("checkpoint ", last_signed_->size,
+                                       ", signed by this process, is missing from the store"));
+    }
+    return CheckExtends(txn, *last_signed_, plan.checkpoint);
+  });
+  if (!read.ok()) return base::Annotate(read, "store: preparing checkpoint");
+  return plan;
+}
+
+absl::Status AnchorProtocol::CheckStored(store::Txn& txn, const StoredCheckpoint& latest,
+                                         SealPlan& plan) {
+  const uint64_t size = plan.checkpoint.size;
+  if (latest.size > size) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "checkpoint ", latest.size, " is stored beyond anchor checkpoint ", size,
+        "; refusing to sign an older checkpoint"));
+  }
+  absl::StatusOr<merkle::Checkpoint> old = merkle::OpenCheckpoint(latest.note, verifier());
+  if (!old.ok()) {
+    return StoreAltered(absl::StrCat("stored checkpoint ", latest.size,
+                                     " does not verify with the log key: ",
+                                     std::string(old.status().message())));
+  }
+  if (latest.size == size) plan.note = latest.note;
+  return CheckExtends(txn, *old, plan.checkpoint);
+}
+
+absl::Status AnchorProtocol::CheckExtends(store::Txn& txn, const merkle::Checkpoint& old,
+                                          const merkle::Checkpoint& now) {
+  const std::string what = absl::StrCat("the log at size ", now.size,
+                                        " does not extend the signed checkpoint of size ",
+                                        old.size);
+  if (old.size > now.size) return StoreAltered(what);
+  if (old.size == now.size) return old.root == now.root ? absl::OkStatus() : StoreAltered(what);
+  BG_ASSIGN_OR_RETURN(const merkle::Proof proof,
+                      deps_.log->ConsistencyProof(txn, old.size, now.size));
+  const absl::Status ok = merkle::VerifyConsistency(old.size, now.size, old.root, now.root, proof);
+  if (!ok.ok()) return StoreAltered(absl::StrCat(what, " (", std::string(ok.message()), ")"));
+  return absl::OkStatus();
+}
+
+absl::Status AnchorProtocol::StoreSeal(uint64_t size, const std::string& note,
+                                       const std::vector<AnchorEvidence>& evidence) {
+  const absl::Status stored = deps_.runner->Run([&](store::Txn& txn) -> absl::Status {
+    BG_RETURN_IF_ERROR(deps_.log->StoreCheckpoint(txn, size, note));
+    for (const AnchorEvidence& e : evidence) {
+      BG_RETURN_IF_ERROR(deps_.log->StoreAnchorEvidence(txn, e));
+    }
+    return absl::OkStatus();
+  });
+  return base::Annotate(stored,
+                        absl::StrCat("store: storing checkpoint ", size, " and its TPM evidence"));
+}
+
+}  // namespace breakglass::audit
