@@ -7,6 +7,7 @@ namespace breakglass::core {
 namespace {
 
 constexpr std::string_view kAadDomain{"breakglass-share-aad-v1\0", 24};
+constexpr std::string_view kCommitmentAadDomain{"breakglass-commitment-key-aad-v1\0", 33};
 constexpr std::string_view kMagic = "BGSE";
 constexpr size_t kMaxLayers = 8;
 
@@ -109,13 +110,23 @@ absl::StatusOr<ShareEnvelope> ShareEnvelope::Decode(std::string_view bytes) {
   return env;
 }
 
-absl::StatusOr<std::string> SealShare(hsm::Keystore& keystore, const base::SecretBytes& share,
-                                      const ShareBinding& binding) {
-  BG_ASSIGN_OR_RETURN(std::string aad, ShareAad(binding));
-  auto sealed = keystore.Seal(share, aad);
+absl::StatusOr<std::string> CommitmentKeyAad(std::string_view credential_id, int64_t version) {
+  if (credential_id.empty() || credential_id.size() > 0xFFFF) {
+    return absl::InvalidArgumentError("commitment.credential_id: must be 1 to 65535 bytes");
+  }
+  if (version < 1) return absl::InvalidArgumentError("commitment.version: must be at least 1");
+  std::string out(kCommitmentAadDomain);
+  PutBytes(out, credential_id, 2);
+  PutInt(out, static_cast<uint64_t>(version), 8);
+  return out;
+}
+
+absl::StatusOr<std::string> SealEnvelope(hsm::Keystore& keystore, const base::SecretBytes& secret,
+                                         std::string_view aad, std::string_view what) {
+  auto sealed = keystore.Seal(secret, aad);
   if (!sealed.ok()) {
     return base::Annotate(sealed.status(), absl::StrCat("keystore ", keystore.Describe(),
-                                                        ": sealing ", Describe(binding)));
+                                                        ": sealing ", std::string(what)));
   }
   ShareEnvelope env;
   env.layers.push_back({LayerKind::kKeystore, keystore.Describe()});
@@ -123,22 +134,33 @@ absl::StatusOr<std::string> SealShare(hsm::Keystore& keystore, const base::Secre
   return env.Encode();
 }
 
-absl::StatusOr<base::SecretBytes> OpenShare(hsm::Keystore& keystore, std::string_view envelope,
-                                            const ShareBinding& binding) {
+absl::StatusOr<base::SecretBytes> OpenEnvelope(hsm::Keystore& keystore, std::string_view envelope,
+                                               std::string_view aad, std::string_view what) {
   BG_ASSIGN_OR_RETURN(ShareEnvelope env, ShareEnvelope::Decode(envelope));
-  BG_ASSIGN_OR_RETURN(std::string aad, ShareAad(binding));
   if (env.layers.size() != 1 || env.layers[0].kind != LayerKind::kKeystore) {
     return absl::FailedPreconditionError(absl::StrCat(
-        Describe(binding), " has a layer this build cannot open (custodian-held layers need a "
+        std::string(what), " has a layer this build cannot open (custodian-held layers need a "
                            "newer breakglass)"));
   }
   auto opened = keystore.Unseal(env.ciphertext, aad);
   if (!opened.ok()) {
     return base::Annotate(opened.status(),
                           absl::StrCat("keystore ", keystore.Describe(), ": unsealing ",
-                                       Describe(binding), " (sealed by ", env.layers[0].label, ")"));
+                                       std::string(what), " (sealed by ", env.layers[0].label, ")"));
   }
   return *std::move(opened);
+}
+
+absl::StatusOr<std::string> SealShare(hsm::Keystore& keystore, const base::SecretBytes& share,
+                                      const ShareBinding& binding) {
+  BG_ASSIGN_OR_RETURN(std::string aad, ShareAad(binding));
+  return SealEnvelope(keystore, share, aad, Describe(binding));
+}
+
+absl::StatusOr<base::SecretBytes> OpenShare(hsm::Keystore& keystore, std::string_view envelope,
+                                            const ShareBinding& binding) {
+  BG_ASSIGN_OR_RETURN(std::string aad, ShareAad(binding));
+  return OpenEnvelope(keystore, envelope, aad, Describe(binding));
 }
 
 }  // namespace breakglass::core

@@ -69,6 +69,20 @@ struct ShareEnvelope {
   static absl::StatusOr<ShareEnvelope> Decode(std::string_view bytes);
 };
 
+// The AAD for a credential version's commitment key (sealed like a share):
+//   "breakglass-commitment-key-aad-v1" 0x00 || u16 len || credential id || u64 version
+// INVALID_ARGUMENT as ShareAad.
+absl::StatusOr<std::string> CommitmentKeyAad(std::string_view credential_id, int64_t version);
+
+// Seals `secret` with `keystore` under `aad` in a one-layer envelope; `what`
+// names the secret in errors ("share 2 (custodian bob) of db-root v1").
+absl::StatusOr<std::string> SealEnvelope(hsm::Keystore& keystore, const base::SecretBytes& secret,
+                                         std::string_view aad, std::string_view what);
+// Opens an envelope made by SealEnvelope with the same `aad`. Errors as
+// OpenShare.
+absl::StatusOr<base::SecretBytes> OpenEnvelope(hsm::Keystore& keystore, std::string_view envelope,
+                                               std::string_view aad, std::string_view what);
+
 // Seals `share` with `keystore` under the binding's AAD; returns the encoded
 // envelope. Keystore errors are passed through annotated with the keystore's
 // Describe(), so the caller's error names the component.

@@ -136,7 +136,11 @@ absl::Status CompareStatements(const ApprovalStatement& expected,
                                const ApprovalStatement& claimed) {
   const FlatJson e = ToFlat(expected);
   const FlatJson c = ToFlat(claimed);
-  for (std::string_view key : kMembers) {
+  // Most telling first: a replay differs in `request`, a forgery in `custodian`.
+  static constexpr std::string_view kOrder[] = {
+      "request",  "custodian", "decision",      "credential",  "credential_version",
+      "requester", "incident", "reason_sha256", "expires",     "release_key"};
+  for (std::string_view key : kOrder) {
     const auto& ev = e.members().find(key)->second;
     const auto& cv = c.members().find(key)->second;
     if (ev == cv) continue;

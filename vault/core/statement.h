@@ -80,7 +80,8 @@ struct ApprovalStatement {
 };
 
 // OK when equal; otherwise INVALID_ARGUMENT naming the first differing member
-// (in canonical order) with both values, e.g. "the signed statement's
+// (in the order request, custodian, decision, credential, credential_version,
+// requester, incident, reason_sha256, expires, release_key) with both values, e.g. "the signed statement's
 // incident is 'INC-2' but request ... has 'INC-1'". `what` names the request
 // for the message.
 absl::Status CompareStatements(const ApprovalStatement& expected,

@@ -1,0 +1,33 @@
+// The mapping from the vault's events (event_log.h) to audit log leaves
+// (vault/audit/event.h): the type name must be an audit EventType name; the
+// type-specific members are copied as JSON strings and integers.
+//
+// Event types the vault writes, and the lifecycle transition each carries:
+//   request          -> pending
+//   approval         a custodian's signed approval; field `state` is
+//                    "approved" when it completed the quorum (pending -> approved)
+//   denial           a custodian's signed denial; `state` "denied" when it
+//                    ended the request (pending -> denied)
+//   release          approved -> released (approvers, share indices, box hash)
+//   cancel           pending -> cancelled (by the requester, an operator, or a
+//                    rotation)
+//   expiry           pending -> expired, or an unfetched release box dropped
+//   fetch, fetch_refused   the single fetch and refused repeats
+//   credential_add, rotation, identity_add, identity_remove
+//
+// Thread-safety: pure function.
+#ifndef BREAKGLASS_VAULT_CORE_AUDIT_EVENT_H_
+#define BREAKGLASS_VAULT_CORE_AUDIT_EVENT_H_
+
+#include "absl/status/statusor.h"
+#include "vault/audit/event.h"
+#include "vault/core/event_log.h"
+
+namespace breakglass::core {
+
+// INVALID_ARGUMENT for a type that is not an audit event type.
+absl::StatusOr<audit::Event> ToAuditEvent(const VaultEvent& event);
+
+}  // namespace breakglass::core
+
+#endif  // BREAKGLASS_VAULT_CORE_AUDIT_EVENT_H_

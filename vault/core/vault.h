@@ -1,0 +1,194 @@
+// Vault: the break-glass service core — identities, credentials, requests,
+// custodian decisions and the quorum release (DESIGN.md "Secrets", "Quorum
+// release — the invariants"; issue 5).
+//
+// Every mutating call validates its input (INVALID_ARGUMENT naming the
+// field), checks the caller's role and the invariants, then writes the state
+// change and its audit event in ONE store transaction (invariant 2) and has
+// the log anchored before it returns (routine anchor; release anchor for a
+// release). A call that is refused changes nothing: no row, no event.
+//
+// Release (in the call that records the final approval):
+//   1. checks: the approval is valid and completes the quorum;
+//      Anchor::Ready(release) (TPM, log key, no rollback alarm);
+//   2. opens exactly the approving custodians' shares, checks their tags,
+//      combines, checks the commitment, and seals the credential to the
+//      requester's X25519 key with context = request id (release_box);
+//   3. one transaction: the approval, `approved`, the `release` event and the
+//      sealed box (not yet deliverable), credential -> exposed;
+//   4. Anchor::AnchorNow(release); then the box is marked deliverable.
+// A failure in 1–2 (keystore, TPM, clock) refuses the approval with an error
+// naming the component and stores nothing. A failure in 4 returns an error
+// and leaves the release logged but undeliverable until a later Fetch
+// anchors it (over-reports, never under-reports: invariant 3).
+//
+// The plaintext exists only in SecretBytes during step 2; it never reaches the
+// store, a log or an error message.
+//
+// Thread-safety: all methods are safe to call from many threads. Calls on the
+// same request are serialised; the store transaction re-checks state, so
+// concurrent approvals past the threshold release exactly once.
+#ifndef BREAKGLASS_VAULT_CORE_VAULT_H_
+#define BREAKGLASS_VAULT_CORE_VAULT_H_
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "hsm/keystore.h"
+#include "vault/base/clock.h"
+#include "vault/base/random.h"
+#include "vault/base/secret_bytes.h"
+#include "vault/core/anchor.h"
+#include "vault/core/event_log.h"
+#include "vault/core/identity.h"
+#include "vault/core/policy.h"
+#include "vault/core/records.h"
+#include "vault/core/statement.h"
+#include "vault/store/transaction_runner.h"
+
+namespace breakglass::core {
+
+// Borrowed collaborators; each must outlive the Vault.
+struct VaultDeps {
+  store::TransactionRunner* runner = nullptr;  // migrated with repo::Migrations()
+  EventLog* events = nullptr;
+  hsm::Keystore* keystore = nullptr;
+  Anchor* anchor = nullptr;
+  const base::Clock* clock = nullptr;
+  base::Random* random = nullptr;
+};
+
+struct NewRequest {
+  std::string credential;
+  std::string incident;
+  std::string reason;
+  std::string release_key;  // raw 32-byte X25519 public key from the requester's CLI
+};
+
+// A request as people see it.
+struct RequestStatus {
+  RequestRecord request;
+  std::vector<DecisionRecord> decisions;
+  std::string progress;  // "dba 1/2, security 0/1", or why it ended
+  std::optional<ReleaseRecord> release;  // without the box
+};
+
+struct DecisionResult {
+  RequestState state = RequestState::kPending;
+  std::string progress;
+};
+
+struct ExpiryReport {
+  std::vector<std::string> expired_requests;  // pending -> expired
+  std::vector<std::string> expired_releases;  // unfetched boxes dropped
+};
+
+class Vault final {
+ public:
+  // INVALID_ARGUMENT naming a missing dependency.
+  static absl::StatusOr<std::unique_ptr<Vault>> Create(VaultDeps deps);
+
+  // --- identities (operator) ---
+  // Registers or updates `identity`. Custodians and reviewers need a PEM
+  // public key (Ed25519 or ECDSA P-256), refused if another identity already
+  // uses it. PERMISSION_DENIED unless `actor` is an active operator.
+  absl::Status RegisterIdentity(std::string_view actor, const Identity& identity);
+  // Deactivates `name`: its approvals stop counting. NOT_FOUND if unknown.
+  absl::Status RemoveIdentity(std::string_view actor, std::string_view name);
+
+  // --- credentials (operator) ---
+  // Creates `id` at version 1 with `policy`, split and sealed for its
+  // custodians (each must be an active custodian with a key).
+  // ALREADY_EXISTS if `id` exists.
+  absl::Status CreateCredential(std::string_view actor, std::string_view id,
+                                const PolicySpec& policy, const base::SecretBytes& secret);
+  // Stores `secret` as the next version (re-split, re-sealed; old shares are
+  // deleted), optionally under a new policy; the credential becomes `sealed`
+  // and pending requests for the old version are cancelled. Returns the new
+  // version.
+  absl::StatusOr<int64_t> RotateCredential(std::string_view actor, std::string_view id,
+                                           const base::SecretBytes& secret,
+                                           const std::optional<PolicySpec>& policy);
+  absl::StatusOr<CredentialRecord> GetCredential(std::string_view id);
+
+  // --- requests ---
+  // Files a request for the credential's current version. Checks the
+  // requester's role, the incident pattern, the reason length, the release
+  // key (32 bytes, not a low-order point), and that the quorum can be met
+  // without the requester. Returns the new request.
+  absl::StatusOr<RequestRecord> CreateRequest(std::string_view actor, const NewRequest& request);
+  // The statement `custodian` must sign to decide on `request_id`.
+  absl::StatusOr<ApprovalStatement> StatementFor(std::string_view request_id,
+                                                 std::string_view custodian, Decision decision);
+  // Records a custodian's signed decision; `actor` is the authenticated
+  // custodian. Refusals (nothing stored): PERMISSION_DENIED (not an active
+  // custodian of this credential, the requester, signature does not verify),
+  // ALREADY_EXISTS (decided before), FAILED_PRECONDITION (request not
+  // pending, approval window closed, credential rotated), INVALID_ARGUMENT
+  // (statement differs from the request, naming the member). The final
+  // approval releases (see the file comment); its errors name the component.
+  absl::StatusOr<DecisionResult> Approve(std::string_view actor, std::string_view request_id,
+                                         const ApprovalStatement& statement,
+                                         std::string_view signature);
+  absl::StatusOr<DecisionResult> Deny(std::string_view actor, std::string_view request_id,
+                                      const ApprovalStatement& statement,
+                                      std::string_view signature);
+  // The requester or an operator withdraws a pending request.
+  absl::Status Cancel(std::string_view actor, std::string_view request_id,
+                      std::string_view reason);
+  // Hands the release box to the requester, once, within the use window.
+  // PERMISSION_DENIED for anyone else (nothing logged here: the API logs
+  // access failures); FAILED_PRECONDITION when not released, after the use
+  // window, or — logged as `fetch_refused` — when already fetched.
+  absl::StatusOr<std::string> Fetch(std::string_view actor, std::string_view request_id);
+  // Expires pending requests past their approval window and drops unfetched
+  // boxes past their use window, each with its event.
+  absl::StatusOr<ExpiryReport> ExpireDue();
+  absl::StatusOr<RequestStatus> GetRequest(std::string_view request_id);
+
+ private:
+  struct DecisionPlan;
+  struct PreparedRelease;
+
+  explicit Vault(VaultDeps deps) : d_(deps) {}
+
+  absl::Mutex& LockFor(std::string_view request_id);
+  absl::StatusOr<DecisionResult> Decide(std::string_view actor, std::string_view request_id,
+                                        const ApprovalStatement& statement,
+                                        std::string_view signature, Decision decision);
+  absl::StatusOr<DecisionPlan> PlanDecision(std::string_view actor, std::string_view request_id,
+                                            const ApprovalStatement& statement,
+                                            std::string_view signature, Decision decision);
+  absl::StatusOr<PreparedRelease> PrepareRelease(const DecisionPlan& plan);
+  absl::Status CommitDecision(const DecisionPlan& plan, const PreparedRelease* release);
+  absl::Status AppendDecisionEvent(store::Txn& txn, const DecisionPlan& plan, RequestState state);
+  absl::Status RecordRelease(store::Txn& txn, const DecisionPlan& plan,
+                             const PreparedRelease& release, CredentialRecord credential);
+  absl::Status FinishRelease(std::string_view request_id);
+  absl::Status RefuseSecondFetch(const RequestRecord& request, const ReleaseRecord& release,
+                                 int64_t now);
+  absl::Status RequireOperator(std::string_view actor);
+  absl::Status CommitAndAnchor(store::Unit unit, AnchorKind kind, std::string_view what);
+  absl::Status AnchorCommitted(AnchorKind kind, std::string_view what);
+  absl::StatusOr<int64_t> SealVersion(std::string_view actor, std::string_view id,
+                                      const PolicySpec& spec, const base::SecretBytes& secret,
+                                      std::optional<CredentialRecord> previous);
+  absl::Status CancelForRotation(store::Txn& txn, std::string_view actor,
+                                 const CredentialRecord& rotated);
+  absl::Status Transition(store::Txn& txn, const RequestRecord& request, RequestState to,
+                          std::string_view actor, std::string_view note, int64_t now);
+  int64_t NowSeconds() const;
+
+  VaultDeps d_;
+  std::array<absl::Mutex, 64> request_locks_;
+};
+
+}  // namespace breakglass::core
+
+#endif  // BREAKGLASS_VAULT_CORE_VAULT_H_
