@@ -35,16 +35,25 @@ constexpr const char* kDumps[] = {
 
 absl::StatusOr<std::unique_ptr<VaultHarness>> VaultHarness::Create(hsm::Keystore* keystore,
                                                                    Anchor* anchor) {
+  return Create(keystore, [anchor](store::TransactionRunner&, audit::AuditLog&) {
+    return absl::StatusOr<Anchor*>(anchor);
+  });
+}
+
+absl::StatusOr<std::unique_ptr<VaultHarness>> VaultHarness::Create(hsm::Keystore* keystore,
+                                                                   const AnchorFactory& anchor) {
   std::unique_ptr<VaultHarness> h(new VaultHarness());
-  std::vector<store::sqlite::Migration> steps;
+  std::vector<store::sqlite::Migration> steps = audit::AuditLog::Migrations();
   for (const auto& m : repo::Migrations()) steps.push_back(m);
-  for (const auto& m : TableEventLog::Migrations()) steps.push_back(m);
   BG_ASSIGN_OR_RETURN(h->runner_, store::TransactionRunner::Open(h->dir_.File("state.db"), steps));
+  BG_ASSIGN_OR_RETURN(h->log_, audit::AuditLog::Create(h->runner_.get(), &h->clock_));
+  h->audit_events_ = std::make_unique<AuditEventLog>(h->log_.get());
+  h->events_ = std::make_unique<FaultyEventLog>(h->audit_events_.get());
   VaultDeps deps;
   deps.runner = h->runner_.get();
-  deps.events = &h->events_;
+  deps.events = h->events_.get();
   deps.keystore = keystore;
-  deps.anchor = anchor;
+  BG_ASSIGN_OR_RETURN(deps.anchor, anchor(*h->runner_, *h->log_));
   deps.clock = &h->clock_;
   deps.random = &h->random_;
   BG_ASSIGN_OR_RETURN(h->vault_, Vault::Create(deps));
@@ -53,6 +62,7 @@ absl::StatusOr<std::unique_ptr<VaultHarness>> VaultHarness::Create(hsm::Keystore
 
 VaultHarness::~VaultHarness() {
   vault_.reset();
+  log_.reset();
   runner_.reset();
 }
 
@@ -149,13 +159,14 @@ absl::StatusOr<Snapshot> VaultHarness::Snap() {
     }
     return absl::OkStatus();
   }); !done.ok()) return done;
-  BG_ASSIGN_OR_RETURN(auto leaves, TableEventLog::Leaves(*runner_));
-  s.events = leaves.size();
+  BG_ASSIGN_OR_RETURN(uint64_t size, log_->Size());
+  s.events = size;
   return s;
 }
 
 absl::StatusOr<std::vector<std::string>> VaultHarness::Leaves() {
-  return TableEventLog::Leaves(*runner_);
+  BG_ASSIGN_OR_RETURN(uint64_t size, log_->Size());
+  return log_->Leaves(0, size);
 }
 
 const crypto::SigningKey& VaultHarness::key(std::string_view name) const {

@@ -1,5 +1,5 @@
 // VaultHarness: a Vault on a real SQLite store in a temporary directory, with
-// a FakeClock, a table-backed event log and a cast of identities, for the
+// a FakeClock, the real audit log and a cast of identities, for the
 // core's unit tests and the integration tests (which pass a real keystore and
 // anchor). Test-only.
 //
@@ -14,6 +14,7 @@
 #ifndef BREAKGLASS_VAULT_CORE_TESTING_VAULT_HARNESS_H_
 #define BREAKGLASS_VAULT_CORE_TESTING_VAULT_HARNESS_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -22,7 +23,9 @@
 #include "absl/synchronization/mutex.h"
 #include "vault/base/clock.h"
 #include "vault/base/random.h"
-#include "vault/core/testing/table_event_log.h"
+#include "vault/audit/log.h"
+#include "vault/core/audit_adapters.h"
+#include "vault/core/testing/faulty_event_log.h"
 #include "vault/core/vault.h"
 #include "vault/crypto/release_box.h"
 #include "vault/crypto/signature.h"
@@ -44,9 +47,17 @@ struct Snapshot {
 
 class VaultHarness final {
  public:
+  // Makes the anchor once the store and the audit log exist (a real Anchorer
+  // needs them). Returns a borrowed Anchor that must outlive the harness's
+  // use of it.
+  using AnchorFactory =
+      std::function<absl::StatusOr<Anchor*>(store::TransactionRunner&, audit::AuditLog&)>;
+
   // `keystore` and `anchor` are borrowed and must outlive the harness.
   static absl::StatusOr<std::unique_ptr<VaultHarness>> Create(hsm::Keystore* keystore,
                                                               Anchor* anchor);
+  static absl::StatusOr<std::unique_ptr<VaultHarness>> Create(hsm::Keystore* keystore,
+                                                              const AnchorFactory& anchor);
   ~VaultHarness();
 
   static PolicySpec DbRootPolicy();
@@ -73,7 +84,8 @@ class VaultHarness final {
   Vault& vault() { return *vault_; }
   base::FakeClock& clock() { return clock_; }
   store::TransactionRunner& runner() { return *runner_; }
-  TableEventLog& events() { return events_; }
+  FaultyEventLog& events() { return *events_; }
+  audit::AuditLog& log() { return *log_; }
   const crypto::SigningKey& key(std::string_view name) const;
 
  private:
@@ -83,8 +95,10 @@ class VaultHarness final {
   store::testing::TempDir dir_;
   base::FakeClock clock_;
   base::SystemRandom random_;
-  TableEventLog events_;
   std::unique_ptr<store::TransactionRunner> runner_;
+  std::unique_ptr<audit::AuditLog> log_;
+  std::unique_ptr<AuditEventLog> audit_events_;
+  std::unique_ptr<FaultyEventLog> events_;
   std::unique_ptr<Vault> vault_;
   mutable absl::Mutex mu_;
   std::map<std::string, crypto::SigningKey, std::less<>> keys_ ABSL_GUARDED_BY(mu_);

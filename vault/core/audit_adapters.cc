@@ -1,0 +1,26 @@
+#include "vault/core/audit_adapters.h"
+
+#include "vault/base/status.h"
+#include "vault/core/audit_event.h"
+
+namespace breakglass::core {
+namespace {
+
+audit::AnchorKind ToAudit(AnchorKind kind) {
+  return kind == AnchorKind::kRelease ? audit::AnchorKind::kRelease : audit::AnchorKind::kRoutine;
+}
+
+}  // namespace
+
+absl::Status AuditEventLog::Append(store::Txn& txn, const VaultEvent& event) {
+  BG_ASSIGN_OR_RETURN(audit::Event leaf, ToAuditEvent(event));
+  return log_->Append(txn, std::move(leaf)).status();
+}
+
+absl::Status AuditAnchor::Ready(AnchorKind kind) { return anchorer_->Ready(ToAudit(kind)); }
+
+absl::Status AuditAnchor::AnchorNow(AnchorKind kind) {
+  return anchorer_->AnchorNow(ToAudit(kind));
+}
+
+}  // namespace breakglass::core
