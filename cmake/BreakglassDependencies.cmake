@@ -14,3 +14,13 @@ pkg_check_modules(TSS2_RC REQUIRED IMPORTED_TARGET tss2-rc)
 pkg_check_modules(TSS2_TCTILDR REQUIRED IMPORTED_TARGET tss2-tctildr)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 include(Catch)
+
+# The API layer (api/ only): protobuf + gRPC code generation and runtime, and
+# the daemon's and CLI's configuration, command line and logging libraries.
+find_package(Protobuf REQUIRED)  # protobuf::libprotobuf, protobuf::protoc
+pkg_check_modules(GRPCPP REQUIRED IMPORTED_TARGET grpc++)
+find_program(BREAKGLASS_GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
+find_package(tomlplusplus REQUIRED)  # tomlplusplus::tomlplusplus
+find_package(CLI11 REQUIRED)         # CLI11::CLI11
+find_package(nlohmann_json REQUIRED) # nlohmann_json::nlohmann_json
+find_package(spdlog REQUIRED)        # spdlog::spdlog (links fmt::fmt)

@@ -1,0 +1,85 @@
+// Handlers: what each breakglass.v1 RPC does once the server has admitted the
+// caller (mTLS identity resolved, role checked against the RPC table). They
+// validate the request's fields (INVALID_ARGUMENT naming the field), translate
+// between protobuf messages and the core's types, and call the core.
+//
+// Handlers never check roles (the table did) and never see gRPC types, so
+// they are tested without a network. Until a piece of the core is wired in,
+// its RPCs answer UNIMPLEMENTED saying so.
+//
+// Thread-safety: all methods may be called from many threads at once.
+#ifndef BREAKGLASS_API_SERVER_HANDLERS_H_
+#define BREAKGLASS_API_SERVER_HANDLERS_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "api/proto/breakglass/v1/breakglass.pb.h"
+#include "api/server/roles.h"
+
+namespace breakglass::api {
+
+namespace pb = ::breakglass::v1;
+
+// The admitted caller of one RPC.
+struct Caller {
+  std::string identity;  // the client certificate's CN
+  RoleSet roles;         // empty for RPCs open to any authenticated peer
+};
+
+// Delivers one message of a server stream; false when the client is gone
+// (the handler then stops and returns).
+template <typename T>
+using StreamWriter = std::function<bool(const T&)>;
+
+class Handlers final {
+ public:
+  Handlers() = default;
+  Handlers(const Handlers&) = delete;
+  Handlers& operator=(const Handlers&) = delete;
+
+#define BG_API_UNARY_HANDLER(Method) \
+  absl::Status Method(const Caller& caller, const pb::Method##Request& request, \
+                      pb::Method##Response* response)
+  BG_API_UNARY_HANDLER(Init);
+  BG_API_UNARY_HANDLER(GetStatus);
+  BG_API_UNARY_HANDLER(AddIdentity);
+  BG_API_UNARY_HANDLER(ListIdentities);
+  BG_API_UNARY_HANDLER(RemoveIdentity);
+  BG_API_UNARY_HANDLER(WhoAmI);
+  BG_API_UNARY_HANDLER(AddCredential);
+  BG_API_UNARY_HANDLER(ListCredentials);
+  BG_API_UNARY_HANDLER(GetCredential);
+  BG_API_UNARY_HANDLER(RotateCredential);
+  BG_API_UNARY_HANDLER(CreateRequest);
+  BG_API_UNARY_HANDLER(ListRequests);
+  BG_API_UNARY_HANDLER(GetRequest);
+  BG_API_UNARY_HANDLER(CancelRequest);
+  BG_API_UNARY_HANDLER(GetStatement);
+  BG_API_UNARY_HANDLER(Approve);
+  BG_API_UNARY_HANDLER(Deny);
+  BG_API_UNARY_HANDLER(Fetch);
+  BG_API_UNARY_HANDLER(GetReviewStatement);
+  BG_API_UNARY_HANDLER(SubmitReview);
+  BG_API_UNARY_HANDLER(GetCheckpoint);
+  BG_API_UNARY_HANDLER(GetInclusionProof);
+  BG_API_UNARY_HANDLER(GetConsistencyProof);
+  BG_API_UNARY_HANDLER(GetEntries);
+  BG_API_UNARY_HANDLER(GetTpmEvidence);
+#undef BG_API_UNARY_HANDLER
+
+  // Streams the bundle's files in chunks of at most 64 KiB.
+  absl::Status ExportBundle(const Caller& caller, const pb::ExportBundleRequest& request,
+                            const StreamWriter<pb::BundleChunk>& write);
+
+  // Sends `ready`, then each committed event, until `write` fails or `stop`
+  // returns true (polled at least every 200 ms); then returns OK.
+  absl::Status Watch(const Caller& caller, const pb::WatchRequest& request,
+                     const StreamWriter<pb::WatchResponse>& write,
+                     const std::function<bool()>& stop);
+};
+
+}  // namespace breakglass::api
+
+#endif  // BREAKGLASS_API_SERVER_HANDLERS_H_

@@ -1,0 +1,273 @@
+// End-to-end tests of the API server over real gRPC on 127.0.0.1 with real
+// TLS certificates (api/tools/dev-ca in a temp dir): mutual TLS is required,
+// TLS 1.2 is refused, every RPC × every role gets exactly what the RPC table
+// says, health serves, limits hold and shutdown drains.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "api/proto/breakglass/v1/breakglass.grpc.pb.h"
+#include "api/proto/grpc/health/v1/health.grpc.pb.h"
+#include "api/server/handlers.h"
+#include "api/server/identity_resolver.h"
+#include "api/server/rpc_table.h"
+#include "api/server/server.h"
+#include "api/testing/test_env.h"
+
+namespace breakglass::api {
+namespace {
+
+namespace fs = std::filesystem;
+namespace health = ::grpc::health::v1;
+using testing::CommandResult;
+using testing::ReadFile;
+using testing::RunCommand;
+using testing::TempDir;
+
+// One identity per role, plus one holding no registration at all.
+const std::map<std::string, Role>& RoleIdentities() {
+  static const auto* kIdentities = new std::map<std::string, Role>{
+      {"op", Role::kOperator}, {"cus", Role::kCustodian}, {"req", Role::kRequester},
+      {"rev", Role::kReviewer}, {"aud", Role::kAuditor}};
+  return *kIdentities;
+}
+
+std::map<std::string, RoleSet, std::less<>> Registered() {
+  std::map<std::string, RoleSet, std::less<>> out;
+  for (const auto& [name, role] : RoleIdentities()) out[name] = {role};
+  return out;
+}
+
+// A running ApiServer with its own PKI, and clients for it.
+class TestServer {
+ public:
+  TestServer() : resolver_(Registered()) {
+    REQUIRE(testing::MakeDevPki(pki(), {"op", "cus", "req", "rev", "aud", "stranger"}).ok());
+    REQUIRE(testing::MakeDevPki(dir_.path() / "other-ca", {"op"}).ok());
+    ApiServer::Options options;
+    options.server_cert_pem = ReadFile(pki() / "server.crt");
+    options.server_key_pem = base::SecretBytes::CopyFrom(ReadFile(pki() / "server.key"));
+    options.client_ca_pem = ReadFile(pki() / "ca.crt");
+    options.max_request_bytes = 64 * 1024;
+    options.drain_timeout = absl::Seconds(5);
+    auto server = ApiServer::Start(std::move(options), {&resolver_, &handlers_, log_.get()});
+    REQUIRE(server.ok());
+    server_ = *std::move(server);
+  }
+
+  fs::path pki() const { return dir_.path() / "pki"; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(server_->port()); }
+  ApiServer& server() { return *server_; }
+
+  // A channel presenting `identity`'s certificate from `ca_dir` (default:
+  // this server's PKI); no client certificate when identity is empty.
+  std::shared_ptr<grpc::Channel> Channel(const std::string& identity,
+                                         const fs::path& ca_dir = {}) const {
+    const fs::path dir = ca_dir.empty() ? pki() : ca_dir;
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = ReadFile(pki() / "ca.crt");
+    if (!identity.empty()) {
+      ssl.pem_cert_chain = ReadFile(dir / (identity + ".crt"));
+      ssl.pem_private_key = ReadFile(dir / (identity + ".key"));
+    }
+    return grpc::CreateChannel(address(), grpc::SslCredentials(ssl));
+  }
+
+  fs::path other_ca() const { return dir_.path() / "other-ca"; }
+
+ private:
+  TempDir dir_;
+  StaticIdentityResolver resolver_;
+  Handlers handlers_;
+  std::shared_ptr<spdlog::logger> log_ = std::make_shared<spdlog::logger>(
+      "test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  std::unique_ptr<ApiServer> server_;
+};
+
+std::chrono::system_clock::time_point Deadline() {
+  return std::chrono::system_clock::now() + std::chrono::seconds(20);
+}
+
+grpc::Status WhoAmI(const std::shared_ptr<grpc::Channel>& channel, pb::WhoAmIResponse* out) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(Deadline());
+  return pb::Identities::NewStub(channel)->WhoAmI(&ctx, pb::WhoAmIRequest(), out);
+}
+
+grpc::Status HealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+                         health::HealthCheckResponse* out) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(Deadline());
+  health::HealthCheckRequest request;
+  request.set_service(service);
+  return health::Health::NewStub(channel)->Check(&ctx, request, out);
+}
+
+struct RawResult {
+  grpc::Status status;
+  bool got_message = false;
+};
+
+// Calls any method (unary or server-streaming) with an empty request message
+// and reads at most one response; a stream is cancelled after its first one.
+RawResult CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& method) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(Deadline());
+  grpc::CompletionQueue cq;
+  void* tag = nullptr;
+  bool ok = false;
+  auto call = stub.PrepareCall(&ctx, method, &cq);
+  call->StartCall(reinterpret_cast<void*>(1));
+  cq.Next(&tag, &ok);
+  grpc::Slice empty(std::string{});
+  grpc::ByteBuffer request(&empty, 1);
+  call->WriteLast(request, grpc::WriteOptions(), reinterpret_cast<void*>(2));
+  cq.Next(&tag, &ok);
+  grpc::ByteBuffer response;
+  call->Read(&response, reinterpret_cast<void*>(3));
+  cq.Next(&tag, &ok);
+  RawResult result;
+  result.got_message = ok;
+  if (ok) ctx.TryCancel();
+  call->Finish(&result.status, reinterpret_cast<void*>(4));
+  cq.Next(&tag, &ok);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  return result;
+}
+
+TEST_CASE("HealthServesOverMutualTls", "[e2e]") {
+  TestServer server;
+  health::HealthCheckResponse response;
+  REQUIRE(HealthCheck(server.Channel("aud"), "", &response).ok());
+  CHECK(response.status() == health::HealthCheckResponse::SERVING);
+  REQUIRE(HealthCheck(server.Channel("req"), "breakglass.v1.Requests", &response).ok());
+  CHECK(response.status() == health::HealthCheckResponse::SERVING);
+  // Health needs a valid certificate but no registered identity.
+  REQUIRE(HealthCheck(server.Channel("stranger"), "", &response).ok());
+  CHECK(HealthCheck(server.Channel("op"), "no.such.Service", &response).error_code() ==
+        grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_CASE("RefusesAConnectionWithoutAClientCertificate", "[e2e]") {
+  TestServer server;
+  pb::WhoAmIResponse who;
+  const grpc::Status status = WhoAmI(server.Channel(""), &who);
+  CHECK(status.error_code() == grpc::StatusCode::UNAVAILABLE);
+  health::HealthCheckResponse response;
+  CHECK(HealthCheck(server.Channel(""), "", &response).error_code() ==
+        grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_CASE("RefusesAClientCertificateFromAnotherCa", "[e2e]") {
+  TestServer server;
+  pb::WhoAmIResponse who;
+  CHECK(WhoAmI(server.Channel("op", server.other_ca()), &who).error_code() ==
+        grpc::StatusCode::UNAVAILABLE);
+  // The same name from the right CA is accepted.
+  CHECK(WhoAmI(server.Channel("op"), &who).ok());
+}
+
+CommandResult OpenSslClient(const TestServer& server, const std::string& version) {
+  const fs::path pki = server.pki();
+  return RunCommand({"openssl", "s_client", "-connect", server.address(), version, "-alpn", "h2",
+                     "-CAfile", (pki / "ca.crt").string(), "-cert", (pki / "op.crt").string(),
+                     "-key", (pki / "op.key").string(), "-verify_return_error", "-brief"});
+}
+
+TEST_CASE("RefusesTls12AndSpeaksTls13", "[e2e]") {
+  TestServer server;
+  const CommandResult tls12 = OpenSslClient(server, "-tls1_2");
+  INFO(tls12.output);
+  CHECK(tls12.exit_code != 0);
+  const CommandResult tls13 = OpenSslClient(server, "-tls1_3");
+  INFO(tls13.output);
+  CHECK(tls13.exit_code == 0);
+  CHECK(tls13.output.find("Protocol version: TLSv1.3") != std::string::npos);
+}
+
+TEST_CASE("AnUnregisteredIdentityIsUnauthenticatedWithAHint", "[e2e]") {
+  TestServer server;
+  pb::WhoAmIResponse who;
+  const grpc::Status status = WhoAmI(server.Channel("stranger"), &who);
+  CHECK(status.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(status.error_message().find("'stranger' is not a registered identity") !=
+        std::string::npos);
+  CHECK(status.error_message().find("breakglass identity add stranger") != std::string::npos);
+}
+
+TEST_CASE("WhoAmIReturnsTheCertificateIdentityAndItsRoles", "[e2e]") {
+  TestServer server;
+  pb::WhoAmIResponse who;
+  REQUIRE(WhoAmI(server.Channel("cus"), &who).ok());
+  CHECK(who.identity().name() == "cus");
+  REQUIRE(who.identity().roles_size() == 1);
+  CHECK(who.identity().roles(0) == pb::ROLE_CUSTODIAN);
+}
+
+TEST_CASE("EveryRpcTimesEveryRoleIsAllowedOrPermissionDeniedAsTheTableSays", "[e2e]") {
+  TestServer server;
+  for (const auto& [identity, role] : RoleIdentities()) {
+    const auto channel = server.Channel(identity);
+    for (const RpcRule& rule : RpcTable()) {
+      const RawResult result = CallRaw(channel, std::string(rule.method));
+      INFO(rule.method << " as " << identity << " -> " << result.status.error_code() << " "
+                       << result.status.error_message());
+      const bool denied = !result.got_message &&
+                          result.status.error_code() == grpc::StatusCode::PERMISSION_DENIED;
+      CHECK(denied == !RuleAllows(rule, role));
+      if (denied) {
+        CHECK(result.status.error_message().find("needs role " + AllowedRolesText(rule)) !=
+              std::string::npos);
+      } else {
+        CHECK(result.status.error_code() != grpc::StatusCode::UNAUTHENTICATED);
+        CHECK(result.status.error_code() != grpc::StatusCode::UNAVAILABLE);
+      }
+    }
+  }
+}
+
+TEST_CASE("RefusesARequestOverTheSizeLimit", "[e2e]") {
+  TestServer server;
+  pb::AddCredentialRequest request;
+  request.set_id("big");
+  request.set_secret(std::string(128 * 1024, 'x'));
+  pb::AddCredentialResponse response;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(Deadline());
+  const grpc::Status status =
+      pb::Credentials::NewStub(server.Channel("op"))->AddCredential(&ctx, request, &response);
+  CHECK(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST_CASE("ShutdownTurnsHealthNotServingAndEndsWatchesWithUnavailable", "[e2e]") {
+  TestServer server;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(Deadline());
+  health::HealthCheckRequest request;
+  auto stream = health::Health::NewStub(server.Channel("aud"))->Watch(&ctx, request);
+  health::HealthCheckResponse response;
+  REQUIRE(stream->Read(&response));
+  CHECK(response.status() == health::HealthCheckResponse::SERVING);
+  std::thread stopper([&] { server.server().Shutdown(); });
+  REQUIRE(stream->Read(&response));
+  CHECK(response.status() == health::HealthCheckResponse::NOT_SERVING);
+  CHECK_FALSE(stream->Read(&response));
+  const grpc::Status status = stream->Finish();
+  stopper.join();
+  CHECK(status.error_code() == grpc::StatusCode::UNAVAILABLE);
+  CHECK(status.error_message().find("shutting down") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace breakglass::api
