@@ -30,6 +30,14 @@ HealthState::Status HealthState::Get(std::string_view service) const {
   return serving_ ? Status::kServing : Status::kNotServing;
 }
 
+HealthState::Snapshot HealthState::Take(std::string_view service) const {
+  const bool known = service.empty() || services_.find(service) != services_.end();
+  absl::MutexLock lock(&mu_);
+  const Status status =
+      !known ? Status::kUnknownService : serving_ ? Status::kServing : Status::kNotServing;
+  return Snapshot{status, shutdown_, generation_};
+}
+
 bool HealthState::shutting_down() const {
   absl::MutexLock lock(&mu_);
   return shutdown_;

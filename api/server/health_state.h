@@ -39,6 +39,14 @@ class HealthState final {
   Status Get(std::string_view service) const;
   bool shutting_down() const;
 
+  // Status, shutdown flag and generation read together, for watchers.
+  struct Snapshot {
+    Status status;
+    bool shutting_down;
+    uint64_t generation;
+  };
+  Snapshot Take(std::string_view service) const;
+
   // A number that changes whenever the status does.
   uint64_t generation() const;
   // Returns when generation() differs from `seen`, on Shutdown, or after

@@ -28,6 +28,19 @@ TEST_CASE("ShutdownIsFinalAndWakesWatchers", "[health]") {
   CHECK(health.Get("") == HealthState::Status::kNotServing);
 }
 
+TEST_CASE("ASnapshotReadsStatusShutdownAndGenerationTogether", "[health]") {
+  HealthState health({"breakglass.v1.Audit"});
+  const HealthState::Snapshot before = health.Take("breakglass.v1.Audit");
+  CHECK(before.status == HealthState::Status::kServing);
+  CHECK_FALSE(before.shutting_down);
+  health.Shutdown();
+  const HealthState::Snapshot after = health.Take("breakglass.v1.Audit");
+  CHECK(after.status == HealthState::Status::kNotServing);
+  CHECK(after.shutting_down);
+  CHECK(after.generation != before.generation);
+  CHECK(health.Take("x.Y").status == HealthState::Status::kUnknownService);
+}
+
 TEST_CASE("WaitForChangeTimesOutWithoutAChange", "[health]") {
   HealthState health({});
   const uint64_t seen = health.generation();

@@ -260,11 +260,12 @@ TEST_CASE("ShutdownTurnsHealthNotServingAndEndsWatchesWithUnavailable", "[e2e]")
   REQUIRE(stream->Read(&response));
   CHECK(response.status() == health::HealthCheckResponse::SERVING);
   std::thread stopper([&] { server.server().Shutdown(); });
-  REQUIRE(stream->Read(&response));
+  const bool got_not_serving = stream->Read(&response);
+  stopper.join();
+  REQUIRE(got_not_serving);
   CHECK(response.status() == health::HealthCheckResponse::NOT_SERVING);
   CHECK_FALSE(stream->Read(&response));
   const grpc::Status status = stream->Finish();
-  stopper.join();
   CHECK(status.error_code() == grpc::StatusCode::UNAVAILABLE);
   CHECK(status.error_message().find("shutting down") != std::string::npos);
 }

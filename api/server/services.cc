@@ -315,21 +315,22 @@ class HealthService final : public health::Health::Service {
   }
 
  private:
+  // Sends the status, then every change; after the shutdown status has been
+  // sent, ends the stream with UNAVAILABLE.
   absl::Status Stream(grpc::ServerContext& ctx, const std::string& service,
                       grpc::ServerWriter<health::HealthCheckResponse>& writer) {
     HealthState& state = gate_.health();
-    uint64_t generation = state.generation();
+    HealthState::Snapshot snap = state.Take(service);
     while (true) {
       health::HealthCheckResponse response;
-      response.set_status(ToProto(state.Get(service), /*watch=*/true));
+      response.set_status(ToProto(snap.status, /*watch=*/true));
       if (!writer.Write(response)) return absl::CancelledError("the client went away");
-      if (state.shutting_down()) return Draining();
-      uint64_t next = generation;
-      while (next == generation && !ctx.IsCancelled() && !state.shutting_down()) {
-        next = state.WaitForChange(generation, kStreamPoll);
+      if (snap.shutting_down) return Draining();
+      while (state.generation() == snap.generation && !ctx.IsCancelled()) {
+        state.WaitForChange(snap.generation, kStreamPoll);
       }
       if (ctx.IsCancelled()) return absl::CancelledError("the client cancelled the watch");
-      generation = next;
+      snap = state.Take(service);
     }
   }
 
