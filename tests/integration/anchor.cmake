@@ -2,7 +2,8 @@
 # power-loss tests. anchor_crash_child is the process the crash tests kill.
 breakglass_library(breakglass_anchor_integration ALIAS anchor_integration
   SOURCES anchor_hardware.cc anchor_check.cc anchor_crash.cc
-  DEPS breakglass::audit_anchor breakglass::crypto breakglass::base absl::status
+  DEPS breakglass::audit_anchor breakglass::tpm_evidence breakglass::tpm_fake breakglass::crypto
+       breakglass::base absl::status
        absl::statusor absl::strings absl::synchronization absl::time)
 
 add_executable(anchor_crash_child anchor_crash_child.cc)

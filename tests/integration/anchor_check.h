@@ -4,14 +4,15 @@
 // (RFC 9162 proofs); leaf 0 is the provision leaf; the anchor leaves state
 // counter values that move by exactly one per anchor (release only when
 // moved); every anchor leaf has its checkpoint (size seq+1) and evidence for
-// each counter it moves, at the stated value, over SHA-256 of the checkpoint
-// body (checked by `check_evidence`).
+// each counter it moves that verifies (tpm/evidence) with the AK and NV Names
+// of the provision leaf, certifying the stated value over SHA-256 of the
+// checkpoint body; the TPM's (resetCount, restartCount, clock) never goes
+// backwards from one anchor to the next.
 //
 // Thread-safety: reads through the log's snapshots; call from one thread.
 #ifndef BREAKGLASS_TESTS_INTEGRATION_ANCHOR_CHECK_H_
 #define BREAKGLASS_TESTS_INTEGRATION_ANCHOR_CHECK_H_
 
-#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -20,18 +21,8 @@
 
 namespace breakglass::audit::testing {
 
-// Checks one piece of evidence against the qualifying data (32 bytes) its
-// checkpoint demands; OK or an error saying what differs.
-using EvidenceCheck =
-    std::function<absl::Status(const AnchorEvidence& evidence, const std::string& qualifying)>;
-
-// For the file-backed stand-ins: the attest names the counter, value and
-// qualifying data in clear.
-absl::Status CheckFileEvidence(const AnchorEvidence& evidence, const std::string& qualifying);
-
 // OK, or the first problem found, naming the leaf or checkpoint.
-absl::Status VerifyAnchoredLog(AuditLog& log, const merkle::NoteVerifier& verifier,
-                               const EvidenceCheck& check_evidence);
+absl::Status VerifyAnchoredLog(AuditLog& log, const merkle::NoteVerifier& verifier);
 
 }  // namespace breakglass::audit::testing
 

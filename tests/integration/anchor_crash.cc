@@ -133,42 +133,26 @@ absl::Status Durable::Add(const ChildResult& run) {
   return absl::OkStatus();
 }
 
-struct Opened {
-  Hardware hw;
-  base::SystemClock clock;
-  std::unique_ptr<store::TransactionRunner> runner;
-  std::unique_ptr<AuditLog> log;
-  std::unique_ptr<Anchorer> anchorer;
-};
-
-absl::StatusOr<std::unique_ptr<Opened>> Open(const HardwareConfig& config, const std::string& db) {
-  auto o = std::make_unique<Opened>();
-  BG_ASSIGN_OR_RETURN(o->hw, OpenHardware(config));
-  BG_ASSIGN_OR_RETURN(o->runner, store::TransactionRunner::Open(db, AuditLog::Migrations()));
-  BG_ASSIGN_OR_RETURN(o->log, AuditLog::Create(o->runner.get(), &o->clock));
+absl::StatusOr<std::unique_ptr<AnchoredState>> Open(const HardwareConfig& config,
+                                                    const std::string& db) {
   AnchorOptions options;
-  options.origin = kAnchorTestOrigin;
   options.min_interval = absl::ZeroDuration();
-  AnchorDeps deps{o->runner.get(), o->log.get(), o->hw.signer.get(), o->hw.checkpoint.get(),
-                  o->hw.release.get(), nullptr};
-  BG_ASSIGN_OR_RETURN(o->anchorer, Anchorer::Create(std::move(deps), &o->clock, options));
-  return o;
+  return AnchoredState::Open(config, db, options);
 }
 
 absl::Status ProvisionState(const HardwareConfig& hw, const std::string& db) {
-  BG_ASSIGN_OR_RETURN(std::unique_ptr<Opened> o, Open(hw, db));
-  return o->anchorer->Provision(o->hw.provision).status();
+  BG_ASSIGN_OR_RETURN(std::unique_ptr<AnchoredState> o, Open(hw, db));
+  return o->anchorer().Provision(o->provision()).status();
 }
 
-absl::Status CheckRecovers(const HardwareConfig& hw, const std::string& db, const Durable& durable,
-                           const EvidenceCheck& check_evidence) {
-  BG_ASSIGN_OR_RETURN(std::unique_ptr<Opened> o, Open(hw, db));
-  BG_RETURN_IF_ERROR(base::Annotate(o->anchorer->Start().status(), "start-up check"));
-  BG_RETURN_IF_ERROR(
-      base::Annotate(VerifyAnchoredLog(*o->log, o->anchorer->verifier(), check_evidence), "audit"));
-  BG_ASSIGN_OR_RETURN(const StoredCheckpoint latest, o->log->LatestCheckpoint());
+absl::Status CheckRecovers(const HardwareConfig& hw, const std::string& db, const Durable& durable) {
+  BG_ASSIGN_OR_RETURN(std::unique_ptr<AnchoredState> o, Open(hw, db));
+  BG_RETURN_IF_ERROR(base::Annotate(o->anchorer().Start().status(), "start-up check"));
+  BG_RETURN_IF_ERROR(base::Annotate(
+      VerifyAnchoredLog(o->log(), o->anchorer().verifier()), "audit"));
+  BG_ASSIGN_OR_RETURN(const StoredCheckpoint latest, o->log().LatestCheckpoint());
   for (const auto& [seq, subject] : durable.committed) {
-    absl::StatusOr<std::string> leaf = o->log->Leaf(seq);
+    absl::StatusOr<std::string> leaf = o->log().Leaf(seq);
     if (!leaf.ok()) return absl::DataLossError(absl::StrCat("committed leaf ", seq, " is lost"));
     BG_ASSIGN_OR_RETURN(const Event e, Event::Parse(*leaf));
     if (e.subject() != subject) {

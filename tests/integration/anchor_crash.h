@@ -52,8 +52,7 @@ absl::Status ProvisionState(const HardwareConfig& hw, const std::string& db);
 
 // Opens state and devices, runs the start-up check, which must pass with no
 // alarm, and checks the log and `durable`. The error says what failed.
-absl::Status CheckRecovers(const HardwareConfig& hw, const std::string& db, const Durable& durable,
-                           const EvidenceCheck& check_evidence);
+absl::Status CheckRecovers(const HardwareConfig& hw, const std::string& db, const Durable& durable);
 
 }  // namespace breakglass::audit::testing
 

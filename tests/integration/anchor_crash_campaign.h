@@ -52,17 +52,15 @@ inline ChildResult RunCrashChild(const std::vector<std::string>& args,
   return *std::move(run);
 }
 
-inline void RequireRecovers(const HardwareConfig& hw, const std::string& db, const Durable& durable,
-                            const EvidenceCheck& check) {
-  const absl::Status recovered = CheckRecovers(hw, db, durable, check);
+inline void RequireRecovers(const HardwareConfig& hw, const std::string& db, const Durable& durable) {
+  const absl::Status recovered = CheckRecovers(hw, db, durable);
   INFO(recovered);
   REQUIRE(recovered.ok());
 }
 
 // Kills a child at each crash point, for routine and release anchors, in one
 // state; recovers after each.
-inline void RunStepCrashCampaign(const HardwareConfig& hw, const std::string& db,
-                                 const EvidenceCheck& check) {
+inline void RunStepCrashCampaign(const HardwareConfig& hw, const std::string& db) {
   REQUIRE(ProvisionState(hw, db).ok());
   Durable durable;
   for (const char* kind : {"--kind=routine", "--kind=release"}) {
@@ -74,7 +72,7 @@ inline void RunStepCrashCampaign(const HardwareConfig& hw, const std::string& db
       REQUIRE(run.Has("dying"));
       REQUIRE(run.DiedOfSigkill());
       REQUIRE(durable.Add(run).ok());
-      RequireRecovers(hw, db, durable, check);
+      RequireRecovers(hw, db, durable);
     }
   }
   REQUIRE(durable.committed.size() >= 14);
@@ -82,8 +80,8 @@ inline void RunStepCrashCampaign(const HardwareConfig& hw, const std::string& db
 
 // `runs` children appending and anchoring from 4 threads (one of them
 // releasing), each SIGKILLed after a random delay in [0, max_delay].
-inline void RunRandomCrashCampaign(const HardwareConfig& hw, const std::string& db,
-                                   const EvidenceCheck& check, int runs, absl::Duration max_delay) {
+inline void RunRandomCrashCampaign(const HardwareConfig& hw, const std::string& db, int runs,
+                                   absl::Duration max_delay) {
   REQUIRE(ProvisionState(hw, db).ok());
   const unsigned seed = std::random_device{}();
   INFO("seed " << seed);
@@ -99,7 +97,7 @@ inline void RunRandomCrashCampaign(const HardwareConfig& hw, const std::string& 
     REQUIRE(run.DiedOfSigkill());
     killed += run.killed_by_parent ? 1 : 0;
     REQUIRE(durable.Add(run).ok());
-    RequireRecovers(hw, db, durable, check);
+    RequireRecovers(hw, db, durable);
   }
   REQUIRE(killed == runs);
 }
@@ -107,16 +105,16 @@ inline void RunRandomCrashCampaign(const HardwareConfig& hw, const std::string& 
 // A child provisioning an empty state is killed at `p`; the state is then
 // either still empty (provisioning again works) or recovers.
 inline void RunProvisioningCrash(const HardwareConfig& hw, const std::string& db,
-                                 const CrashPoint& p, const EvidenceCheck& check) {
+                                 const CrashPoint& p) {
   const ChildResult run = RunCrashChild(ChildArgs(hw, db, {"--provision", p.Flag()}));
   REQUIRE(run.Has("dying"));
   REQUIRE(run.DiedOfSigkill());
-  const absl::Status recovered = CheckRecovers(hw, db, Durable{}, check);
+  const absl::Status recovered = CheckRecovers(hw, db, Durable{});
   if (p.step == AnchorStep::kBeforeEventCommit) {
     REQUIRE(recovered.code() == absl::StatusCode::kFailedPrecondition);  // nothing committed
     REQUIRE(ProvisionState(hw, db).ok());
   }
-  RequireRecovers(hw, db, Durable{}, check);
+  RequireRecovers(hw, db, Durable{});
 }
 
 }  // namespace breakglass::audit::testing

@@ -20,7 +20,7 @@ TEST_CASE("A child killed at each anchor step recovers without an alarm (file de
   store::testing::TempDir dir;
   absl::StatusOr<HardwareConfig> hw = CreateFileHardware(dir.File("hw"), 1000, 50);
   REQUIRE(hw.ok());
-  RunStepCrashCampaign(*hw, dir.File("state.db"), CheckFileEvidence);
+  RunStepCrashCampaign(*hw, dir.File("state.db"));
 }
 
 TEST_CASE("A child killed at random points recovers without an alarm (file devices)",
@@ -28,8 +28,7 @@ TEST_CASE("A child killed at random points recovers without an alarm (file devic
   store::testing::TempDir dir;
   absl::StatusOr<HardwareConfig> hw = CreateFileHardware(dir.File("hw"), 7, 0);
   REQUIRE(hw.ok());
-  RunRandomCrashCampaign(*hw, dir.File("state.db"), CheckFileEvidence, /*runs=*/30,
-                         absl::Milliseconds(60));
+  RunRandomCrashCampaign(*hw, dir.File("state.db"), /*runs=*/30, absl::Milliseconds(60));
 }
 
 TEST_CASE("A crash while provisioning leaves an empty log or one that recovers (file devices)",
@@ -39,7 +38,7 @@ TEST_CASE("A crash while provisioning leaves an empty log or one that recovers (
       store::testing::TempDir dir;
       absl::StatusOr<HardwareConfig> hw = CreateFileHardware(dir.File("hw"), 5, 5);
       REQUIRE(hw.ok());
-      RunProvisioningCrash(*hw, dir.File("state.db"), p, CheckFileEvidence);
+      RunProvisioningCrash(*hw, dir.File("state.db"), p);
     }
   }
 }

@@ -12,6 +12,9 @@
 #include "vault/base/random.h"
 #include "vault/base/secret_bytes.h"
 #include "vault/base/status.h"
+#include "tpm/evidence/attest.h"
+#include "tpm/fake/fake_counter.h"
+#include "vault/crypto/sha256.h"
 #include "vault/crypto/signature.h"
 
 namespace breakglass::audit::testing {
@@ -42,10 +45,31 @@ absl::Status WriteFileAtomically(const fs::path& path, std::string_view content)
   return absl::OkStatus();
 }
 
-// A TPM NV counter stand-in kept in a file. Evidence is a readable stand-in.
+constexpr uint32_t kFileCheckpointIndex = 0x01500020;
+constexpr uint32_t kFileReleaseIndex = 0x01500021;
+
+std::string BigEndian64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
+  return out;
+}
+
+// The Name a TPM reports for a written breakglass counter at `index`.
+std::string WrittenName(uint32_t index) {
+  return *tpm::NvIndexName({.nv_index = index,
+                            .name_alg = tpm::kTpmAlgSha256,
+                            .attributes = tpm::kDefaultCounterAttributes | tpm::kTpmaNvWritten,
+                            .auth_policy = "",
+                            .data_size = 8});
+}
+
+// A TPM NV counter stand-in kept in a file, certifying with an attestation
+// key kept in a file: evidence in exactly the TPM's format (tpm/evidence).
 class FileCounter final : public tpm::MonotonicCounter {
  public:
-  FileCounter(fs::path path, std::string label) : path_(std::move(path)), label_(std::move(label)) {}
+  FileCounter(fs::path path, std::string label, uint32_t index,
+              std::shared_ptr<const crypto::SigningKey> ak)
+      : path_(std::move(path)), label_(std::move(label)), index_(index), ak_(std::move(ak)) {}
 
   absl::StatusOr<uint64_t> Read() override {
     absl::MutexLock lock(&mu_);
@@ -58,11 +82,24 @@ class FileCounter final : public tpm::MonotonicCounter {
     return v + 1;
   }
   absl::StatusOr<tpm::CounterEvidence> Certify(std::string_view qualifying_data) override {
-    absl::MutexLock lock(&mu_);
-    BG_ASSIGN_OR_RETURN(const uint64_t v, ReadLocked());
-    return tpm::CounterEvidence{
-        absl::StrCat("file-attest:", label_, ":", v, ":", base::HexEncode(qualifying_data)),
-        "file-signature"};
+    tpm::NvCertifyAttest attest;
+    {
+      absl::MutexLock lock(&mu_);
+      BG_ASSIGN_OR_RETURN(const uint64_t v, ReadLocked());
+      attest.nv_contents = BigEndian64(v);
+    }
+    attest.qualified_signer =
+        std::string("\x00\x0b", 2) + crypto::Sha256String(ak_->public_key().spki_der());
+    attest.extra_data = std::string(qualifying_data);
+    attest.clock_info = {.clock = static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())),
+                         .reset_count = 1, .restart_count = 0, .safe = true};
+    attest.index_name = WrittenName(index_);
+    tpm::CounterEvidence ev{tpm::MarshalNvCertifyAttest(attest), ""};
+    BG_ASSIGN_OR_RETURN(const std::string der, ak_->Sign(ev.attest));
+    BG_ASSIGN_OR_RETURN(const std::string raw, crypto::EcdsaDerToRaw(der));
+    ev.signature = tpm::MarshalEcdsaSignature(
+        {.hash_alg = tpm::kTpmAlgSha256, .r = raw.substr(0, 32), .s = raw.substr(32, 32)});
+    return ev;
   }
   std::string Label() const override { return label_; }
 
@@ -76,8 +113,17 @@ class FileCounter final : public tpm::MonotonicCounter {
 
   const fs::path path_;
   const std::string label_;
+  const uint32_t index_;
+  const std::shared_ptr<const crypto::SigningKey> ak_;
   absl::Mutex mu_;
 };
+
+absl::StatusOr<std::shared_ptr<const crypto::SigningKey>> LoadAk(const fs::path& dir) {
+  BG_ASSIGN_OR_RETURN(const std::string pem, ReadFile(dir / "ak.pem"));
+  BG_ASSIGN_OR_RETURN(crypto::SigningKey key,
+                      crypto::SigningKey::FromPem(base::SecretBytes::CopyFrom(pem)));
+  return std::make_shared<const crypto::SigningKey>(std::move(key));
+}
 
 class SeedSigner final : public hsm::LogSigner {
  public:
@@ -94,12 +140,16 @@ absl::StatusOr<Hardware> OpenFileHardware(const HardwareConfig& config) {
   BG_ASSIGN_OR_RETURN(const std::string seed, ReadFile(dir / "log.seed"));
   BG_ASSIGN_OR_RETURN(crypto::SigningKey key,
                       crypto::SigningKey::FromEd25519Seed(base::SecretBytes::CopyFrom(seed)));
+  BG_ASSIGN_OR_RETURN(std::shared_ptr<const crypto::SigningKey> ak, LoadAk(dir));
   Hardware hw;
-  hw.checkpoint = std::make_unique<FileCounter>(dir / "checkpoint.counter", "checkpoint");
-  hw.release = std::make_unique<FileCounter>(dir / "release.counter", "release");
+  hw.checkpoint = std::make_unique<FileCounter>(dir / "checkpoint.counter", "checkpoint",
+                                                kFileCheckpointIndex, ak);
+  hw.release =
+      std::make_unique<FileCounter>(dir / "release.counter", "release", kFileReleaseIndex, ak);
   hw.signer = std::make_unique<SeedSigner>(std::move(key));
-  hw.provision = {"-----BEGIN PUBLIC KEY-----\nfile-hardware\n-----END PUBLIC KEY-----\n",
-                  0x01500020, "000bfile01", 0x01500021, "000bfile02"};
+  hw.provision = {ak->public_key().ToPem(), kFileCheckpointIndex,
+                  base::HexEncode(WrittenName(kFileCheckpointIndex)), kFileReleaseIndex,
+                  base::HexEncode(WrittenName(kFileReleaseIndex))};
   return hw;
 }
 
@@ -128,6 +178,11 @@ absl::StatusOr<HardwareConfig> CreateFileHardware(const std::string& dir, uint64
   BG_RETURN_IF_ERROR(random.Fill({seed.data(base::InsecureSecretAccess::Get()), seed.size()}));
   BG_RETURN_IF_ERROR(WriteFileAtomically(fs::path(dir) / "log.seed",
                                          seed.view(base::InsecureSecretAccess::Get())));
+  BG_ASSIGN_OR_RETURN(const crypto::SigningKey ak,
+                      crypto::SigningKey::Generate(crypto::SignatureAlgorithm::kEcdsaP256Sha256));
+  BG_ASSIGN_OR_RETURN(const base::SecretBytes ak_pem, ak.ToPem());
+  BG_RETURN_IF_ERROR(WriteFileAtomically(fs::path(dir) / "ak.pem",
+                                         ak_pem.view(base::InsecureSecretAccess::Get())));
   BG_RETURN_IF_ERROR(
       WriteFileAtomically(fs::path(dir) / "checkpoint.counter", absl::StrCat(checkpoint_start)));
   BG_RETURN_IF_ERROR(
@@ -141,8 +196,37 @@ absl::StatusOr<Hardware> OpenHardware(const HardwareConfig& config) {
 }
 
 absl::Status ForeignIncrementFileCounter(const HardwareConfig& config, const std::string& label) {
-  FileCounter counter(fs::path(config.dir) / absl::StrCat(label, ".counter"), label);
+  BG_ASSIGN_OR_RETURN(std::shared_ptr<const crypto::SigningKey> ak, LoadAk(config.dir));
+  FileCounter counter(fs::path(config.dir) / absl::StrCat(label, ".counter"), label,
+                      kFileCheckpointIndex, ak);
   return counter.Increment().status();
+}
+
+absl::StatusOr<std::unique_ptr<Devices>> Devices::CreateFiles(const std::string& dir,
+                                                             uint64_t checkpoint_start,
+                                                             uint64_t release_start) {
+  BG_ASSIGN_OR_RETURN(HardwareConfig config,
+                      CreateFileHardware(dir, checkpoint_start, release_start));
+  return std::unique_ptr<Devices>(new Devices(std::move(config)));
+}
+
+absl::StatusOr<std::unique_ptr<Devices>> Devices::StartReal(const std::string&) {
+  return absl::UnimplementedError("real devices: tpm/tss and hsm/pkcs11 are not wired here yet");
+}
+
+absl::StatusOr<std::unique_ptr<AnchoredState>> AnchoredState::Open(const HardwareConfig& config,
+                                                                   const std::string& db,
+                                                                   AnchorOptions options,
+                                                                   AnchorStepHook hook) {
+  std::unique_ptr<AnchoredState> s(new AnchoredState());
+  BG_ASSIGN_OR_RETURN(s->hw_, OpenHardware(config));
+  BG_ASSIGN_OR_RETURN(s->runner_, store::TransactionRunner::Open(db, AuditLog::Migrations()));
+  BG_ASSIGN_OR_RETURN(s->log_, AuditLog::Create(s->runner_.get(), &s->clock_));
+  if (options.origin.empty()) options.origin = kAnchorTestOrigin;
+  AnchorDeps deps{s->runner_.get(),          s->log_.get(),        s->hw_.signer.get(),
+                  s->hw_.checkpoint.get(), s->hw_.release.get(), std::move(hook)};
+  BG_ASSIGN_OR_RETURN(s->anchorer_, Anchorer::Create(std::move(deps), &s->clock_, std::move(options)));
+  return s;
 }
 
 }  // namespace breakglass::audit::testing

@@ -4,7 +4,9 @@
 //
 //   kFiles  file-backed stand-ins that survive a SIGKILL of the process: each
 //           counter is a decimal file replaced by rename, the log key an
-//           Ed25519 seed file. For the fast (unit) versions of the crash tests.
+//           Ed25519 seed file, the attestation key a P-256 PEM file; evidence
+//           is in the TPM's exact format (tpm/evidence verifies it). For the
+//           fast (unit) versions of the crash tests.
 //   kReal   swtpm through tpm/tss and SoftHSM2 through hsm/pkcs11 (labels
 //           hsm;tpm), created by the harnesses in tests/harness.
 //
@@ -24,7 +26,11 @@
 #include "absl/status/statusor.h"
 #include "hsm/log_signer.h"
 #include "tpm/monotonic_counter.h"
+#include "vault/audit/anchor.h"
 #include "vault/audit/anchor_protocol.h"
+#include "vault/audit/log.h"
+#include "vault/base/clock.h"
+#include "vault/store/transaction_runner.h"
 
 namespace breakglass::audit::testing {
 
@@ -62,6 +68,48 @@ absl::StatusOr<Hardware> OpenHardware(const HardwareConfig& config);
 // Moves the file-backed counter `label` by one, as something outside
 // breakglass would.
 absl::Status ForeignIncrementFileCounter(const HardwareConfig& config, const std::string& label);
+
+// The devices of one test or bench run, owned: file-backed ones, or a private
+// swtpm and SoftHSM2 token (stopped and removed with this object).
+class Devices final {
+ public:
+  static absl::StatusOr<std::unique_ptr<Devices>> CreateFiles(const std::string& dir,
+                                                              uint64_t checkpoint_start,
+                                                              uint64_t release_start);
+  // Starts swtpm, defines both NV counters and the attestation key, creates a
+  // SoftHSM2 token with the Ed25519 log key. UNIMPLEMENTED until the tpm/tss
+  // and hsm/pkcs11 adapters are wired here.
+  static absl::StatusOr<std::unique_ptr<Devices>> StartReal(const std::string& dir);
+
+  const HardwareConfig& config() const { return config_; }
+
+ private:
+  explicit Devices(HardwareConfig config) : config_(std::move(config)) {}
+  HardwareConfig config_;
+};
+
+// A state file, audit log and Anchorer over opened devices; closing in the
+// right order on destruction.
+class AnchoredState final {
+ public:
+  static absl::StatusOr<std::unique_ptr<AnchoredState>> Open(const HardwareConfig& config,
+                                                             const std::string& db,
+                                                             AnchorOptions options,
+                                                             AnchorStepHook hook = nullptr);
+  Anchorer& anchorer() { return *anchorer_; }
+  AuditLog& log() { return *log_; }
+  store::TransactionRunner& runner() { return *runner_; }
+  Hardware& hardware() { return hw_; }
+  const ProvisionRequest& provision() const { return hw_.provision; }
+
+ private:
+  AnchoredState() = default;
+  Hardware hw_;
+  base::SystemClock clock_;
+  std::unique_ptr<store::TransactionRunner> runner_;
+  std::unique_ptr<AuditLog> log_;
+  std::unique_ptr<Anchorer> anchorer_;
+};
 
 }  // namespace breakglass::audit::testing
 

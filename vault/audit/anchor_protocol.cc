@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "vault/base/encoding.h"
 #include "vault/base/status.h"
 #include "vault/merkle/verify.h"
 
@@ -72,6 +73,43 @@ absl::StatusOr<std::unique_ptr<AnchorProtocol>> AnchorProtocol::Create(AnchorDep
       new AnchorProtocol(std::move(deps), std::move(origin), *std::move(signer)));
 }
 
+absl::Status AnchorProtocol::UseProvision(const ProvisionStatement& p) {
+  absl::StatusOr<tpm::EvidenceVerifier> verifier = tpm::EvidenceVerifier::Create(p.ak_public_key_pem);
+  if (!verifier.ok()) return base::Annotate(verifier.status(), "anchor: the provisioned AK");
+  absl::StatusOr<std::string> checkpoint = base::HexDecode(p.checkpoint.nv_name_hex);
+  absl::StatusOr<std::string> release = base::HexDecode(p.release.nv_name_hex);
+  if (!checkpoint.ok() || !release.ok()) {
+    return absl::InvalidArgumentError("anchor: a provisioned NV Name is not hex");
+  }
+  evidence_verifier_ = *std::move(verifier);
+  checkpoint_name_ = *std::move(checkpoint);
+  release_name_ = *std::move(release);
+  return absl::OkStatus();
+}
+
+absl::Status AnchorProtocol::CheckEvidence(std::string_view label,
+                                           const tpm::CounterEvidence& evidence, uint64_t stated,
+                                           std::string_view qualifying, uint64_t size) const {
+  const std::string what =
+      Tpm(label, absl::StrCat("NV_Certify evidence for checkpoint ", size));
+  const std::string& name = label == kReleaseCounterLabel ? release_name_ : checkpoint_name_;
+  absl::StatusOr<tpm::CertifiedCounter> certified = evidence_verifier_->Verify(evidence, name);
+  if (!certified.ok()) {
+    return base::Annotate(certified.status(),
+                          absl::StrCat(what, " does not verify with the AK and NV Name recorded "
+                                             "at provisioning"));
+  }
+  if (certified->qualifying_data != qualifying) {
+    return absl::InternalError(absl::StrCat(what, " certifies other qualifying data"));
+  }
+  if (certified->value != stated) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        what, " certifies ", certified->value, ", not the stated ", stated,
+        " (the counter moved outside breakglass?); not stored"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status AnchorProtocol::Hook(AnchorStep step) {
   if (!deps_.step_hook) return absl::OkStatus();
   return deps_.step_hook(step);
@@ -92,6 +130,7 @@ absl::StatusOr<AnchorResult> AnchorProtocol::Provision(const ProvisionRequest& r
                              {request.checkpoint_nv_index, request.checkpoint_nv_name_hex, tc},
                              {request.release_nv_index, request.release_nv_name_hex, tr}};
   BG_ASSIGN_OR_RETURN(Event provision, ProvisionEvent(p));
+  BG_RETURN_IF_ERROR(UseProvision(p));
   needs_recovery_ = true;
   BG_ASSIGN_OR_RETURN(LocatedAnchor a,
                       Commit(AnchorStatement{AnchorKind::kGenesis, tc + 1, tr + 1}, provision));
@@ -114,15 +153,18 @@ absl::StatusOr<uint64_t> AnchorProtocol::ReadForGenesis(tpm::MonotonicCounter& c
 
 absl::StatusOr<AnchorResult> AnchorProtocol::Recover() {
   std::optional<LocatedAnchor> found;
+  std::optional<ProvisionRecord> provision;
   BG_RETURN_IF_ERROR(base::Annotate(deps_.runner->Read([&](store::Txn& txn) -> absl::Status {
+    BG_ASSIGN_OR_RETURN(provision, ReadProvision(*deps_.log, txn));
     BG_ASSIGN_OR_RETURN(found, FindLastAnchor(*deps_.log, txn));
     return absl::OkStatus();
   }),
-                                    "store: finding the last anchor leaf"));
+                                    "store: reading the provision and last anchor leaves"));
   if (!found.has_value()) {
     return absl::FailedPreconditionError(
         "anchor: the audit log holds no anchor leaf: the appliance is not provisioned");
   }
+  BG_RETURN_IF_ERROR(UseProvision(provision->statement));
   last_ = found;
   AnchorResult r{*found, {}, {}, std::nullopt};
   BG_ASSIGN_OR_RETURN(r.checks, CheckCounters(found->statement, *deps_.checkpoint_counter,
@@ -248,6 +290,7 @@ absl::StatusOr<bool> AnchorProtocol::Seal(const LocatedAnchor& a) {
     if (!ev.ok()) {
       return base::Annotate(ev.status(), Tpm(label, absl::StrCat("NV_Certify for checkpoint ", size)));
     }
+    BG_RETURN_IF_ERROR(CheckEvidence(label, *ev, a.statement.ValueOf(label), qualifying, size));
     evidence.push_back({size, std::string(label), a.statement.ValueOf(label),
                         std::move(ev->attest), std::move(ev->signature)});
   }

@@ -9,7 +9,11 @@
 //   3. sign the C2SP checkpoint of the tree ending with that leaf (size
 //      seq + 1) with the HSM log key, TPM2_NV_Certify each counter moved with
 //      qualifying data = SHA-256(checkpoint body) (CheckpointQualifyingData),
-//      and store note + evidence in one transaction.
+//      check each piece of evidence as an auditor will (tpm/evidence: signed
+//      by the AK recorded at provisioning, about the NV index recorded there,
+//      certifying the stated value over that qualifying data), and store note
+//      + evidence in one transaction. Evidence an auditor would reject is
+//      never stored.
 //
 // Before signing, the tree must extend the last signed checkpoint — the
 // stored latest one (its signature checked with our key, then an RFC 9162
@@ -46,6 +50,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "hsm/log_signer.h"
+#include "tpm/evidence/verifier.h"
 #include "tpm/monotonic_counter.h"
 #include "vault/audit/anchor_event.h"
 #include "vault/audit/log.h"
@@ -83,8 +88,10 @@ struct AnchorDeps {
 };
 
 // What provisioning needs besides the deps (provision event, anchor_event.h).
+// The NV Names are those the TPM reports once the index is written (the
+// Name NV_Certify evidence carries), lower-case hex.
 struct ProvisionRequest {
-  std::string ak_public_key_pem;
+  std::string ak_public_key_pem;  // ECC P-256 SubjectPublicKeyInfo PEM
   uint32_t checkpoint_nv_index = 0;
   std::string checkpoint_nv_name_hex;
   uint32_t release_nv_index = 0;
@@ -110,7 +117,9 @@ class AnchorProtocol final {
   // The genesis anchor of an empty log: reads T of each counter (a counter
   // never written is incremented once first), commits the provision leaf
   // (seq 0) and the genesis anchor stating T+1 for both (seq 1), then steps 2
-  // and 3. FAILED_PRECONDITION when the log is not empty.
+  // and 3. FAILED_PRECONDITION when the log is not empty; INVALID_ARGUMENT
+  // for an AK that is not a P-256 PEM or a Name that is not hex (checked
+  // before anything is written).
   absl::StatusOr<AnchorResult> Provision(const ProvisionRequest& request);
 
   // The start-up check and finishing (file comment). FAILED_PRECONDITION when
@@ -135,6 +144,9 @@ class AnchorProtocol final {
       : deps_(std::move(deps)), origin_(std::move(origin)), note_signer_(std::move(note_signer)) {}
 
   absl::Status Hook(AnchorStep step);
+  absl::Status UseProvision(const ProvisionStatement& p);
+  absl::Status CheckEvidence(std::string_view label, const tpm::CounterEvidence& evidence,
+                             uint64_t stated, std::string_view qualifying, uint64_t size) const;
   tpm::MonotonicCounter& Counter(std::string_view label);
   absl::StatusOr<uint64_t> ReadForGenesis(tpm::MonotonicCounter& counter);
   absl::StatusOr<LocatedAnchor> Commit(const AnchorStatement& s, std::optional<Event> before);
@@ -155,6 +167,11 @@ class AnchorProtocol final {
   AnchorDeps deps_;
   std::string origin_;
   merkle::NoteSigner note_signer_;
+
+  // From the provision leaf: the AK and the NV Names evidence must match.
+  std::optional<tpm::EvidenceVerifier> evidence_verifier_;
+  std::string checkpoint_name_;
+  std::string release_name_;
 
   std::optional<LocatedAnchor> last_;
   bool needs_recovery_ = true;

@@ -10,21 +10,21 @@
 #include <thread>
 
 #include "vault/audit/anchor_test_util.h"
+#include "tpm/evidence/verifier.h"
 #include "vault/merkle/checkpoint.h"
 
 namespace breakglass::audit {
 namespace {
 
 using testing::AnchorFixture;
-using testing::TestCounter;
+using testing::TestTpm;
 using testing::TestSigner;
 
 struct World {
   base::FakeClock clock{absl::FromUnixSeconds(1'800'000'000)};
-  TestCounter checkpoint{"checkpoint", 41};
-  TestCounter release{"release", 7};
+  TestTpm tpm{41, 7};
   TestSigner signer;
-  AnchorFixture fx{&checkpoint, &release, &signer, &clock};
+  AnchorFixture fx{&tpm.checkpoint(), &tpm.release(), &signer, &clock};
 };
 
 AnchorOptions Fast() {
@@ -44,7 +44,7 @@ uint64_t AppendRequest(AuditLog& log, std::string subject = "req-1") {
 
 void Provision(World& w, AnchorOptions options = Fast()) {
   REQUIRE(w.fx.Open(std::move(options)).ok());
-  absl::StatusOr<StartupReport> report = w.fx.anchorer().Provision(testing::TestProvisionRequest());
+  absl::StatusOr<StartupReport> report = w.fx.anchorer().Provision(w.tpm.Provision());
   INFO(report.status());
   REQUIRE(report.ok());
 }
@@ -78,12 +78,20 @@ LocatedAnchor RequireLastAnchorComplete(World& w) {
   absl::StatusOr<std::vector<AnchorEvidence>> ev = w.fx.log().AnchorEvidenceAt(cp->size);
   REQUIRE(ev.ok());
   REQUIRE(ev->size() == (a.statement.moves_release() ? 2u : 1u));
+  absl::StatusOr<tpm::EvidenceVerifier> verifier =
+      tpm::EvidenceVerifier::Create(w.tpm.ak()->PublicKeyPem());
+  REQUIRE(verifier.ok());
   for (const AnchorEvidence& e : *ev) {
     REQUIRE(e.value == a.statement.ValueOf(e.counter));
-    REQUIRE(e.attest.find(base::HexEncode(qd)) != std::string::npos);
+    const std::string name = e.counter == "release" ? w.tpm.raw_release().WrittenIndexName()
+                                                    : w.tpm.raw_checkpoint().WrittenIndexName();
+    absl::StatusOr<tpm::CertifiedCounter> c = verifier->Verify({e.attest, e.signature}, name);
+    REQUIRE(c.ok());
+    REQUIRE(c->value == e.value);
+    REQUIRE(c->qualifying_data == qd);
   }
-  REQUIRE(w.checkpoint.value() == a.statement.checkpoint_counter);
-  REQUIRE(w.release.value() == a.statement.release_counter);
+  REQUIRE(w.tpm.checkpoint_value() == a.statement.checkpoint_counter);
+  REQUIRE(w.tpm.release_value() == a.statement.release_counter);
   return a;
 }
 
@@ -107,11 +115,12 @@ TEST_CASE("Provisioning records the TPM's start values and anchors a genesis", "
 TEST_CASE("Provisioning writes a never-written counter once and records its value",
           "[anchor]") {
   World w;
-  TestCounter fresh("checkpoint", 1000, /*written=*/false);
-  AnchorFixture fx(&fresh, &w.release, &w.signer, &w.clock);
+  std::unique_ptr<tpm::FakeCounter> fresh =
+      w.tpm.MakeCounter("checkpoint", 0x01500010, 1000, /*written=*/false);
+  AnchorFixture fx(fresh.get(), &w.tpm.release(), &w.signer, &w.clock);
   REQUIRE(fx.Open(Fast()).ok());
-  REQUIRE(fx.anchorer().Provision(testing::TestProvisionRequest()).ok());
-  REQUIRE(fresh.value() == 1002);  // first write -> 1001 recorded, genesis -> 1002
+  REQUIRE(fx.anchorer().Provision(w.tpm.Provision()).ok());
+  REQUIRE(*fresh->Read() == 1002);  // first write -> 1001 recorded, genesis -> 1002
   REQUIRE(ParseProvisionEvent(*Event::Parse(*fx.log().Leaf(0)))->checkpoint.start_value == 1001);
 }
 
@@ -119,9 +128,9 @@ TEST_CASE("Provisioning refuses a log that is not empty", "[anchor]") {
   World w;
   REQUIRE(w.fx.Open(Fast()).ok());
   AppendRequest(w.fx.log());
-  const absl::Status s = w.fx.anchorer().Provision(testing::TestProvisionRequest()).status();
+  const absl::Status s = w.fx.anchorer().Provision(w.tpm.Provision()).status();
   REQUIRE(s.code() == absl::StatusCode::kFailedPrecondition);
-  REQUIRE(w.checkpoint.value() == 41);
+  REQUIRE(w.tpm.checkpoint_value() == 41);
 }
 
 TEST_CASE("A routine anchor covers every committed event and moves only the checkpoint counter",
@@ -133,7 +142,7 @@ TEST_CASE("A routine anchor covers every committed event and moves only the chec
   const LocatedAnchor a = RequireLastAnchorComplete(w);
   REQUIRE(a.seq == seq + 1);
   REQUIRE(a.statement == AnchorStatement{AnchorKind::kRoutine, 43, 8});
-  REQUIRE(w.release.increments() == 1);
+  REQUIRE(w.tpm.release().forwarded(tpm::FaultInjectingCounter::Op::kIncrement) == 1);
   REQUIRE(w.fx.anchorer().nv_writes().by_this_process == 3);
 }
 
@@ -153,7 +162,10 @@ TEST_CASE("Concurrent callers share one anchor and one increment", "[anchor]") {
   o.min_interval = absl::Seconds(1);  // on the fake clock: holds the next anchor back
   Provision(w, o);
   REQUIRE(w.fx.anchorer().AnchorNow(AnchorKind::kRoutine).ok());
-  const uint64_t before = w.checkpoint.increments();
+  const auto increments = [&] {
+    return w.tpm.checkpoint().forwarded(tpm::FaultInjectingCounter::Op::kIncrement);
+  };
+  const int before = increments();
   constexpr int kCallers = 16;
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
@@ -171,7 +183,7 @@ TEST_CASE("Concurrent callers share one anchor and one increment", "[anchor]") {
   w.clock.Advance(absl::Seconds(1));
   for (std::thread& t : threads) t.join();
   REQUIRE(ok == kCallers);
-  REQUIRE(w.checkpoint.increments() == before + 1);
+  REQUIRE(increments() == before + 1);
   REQUIRE(RequireLastAnchorComplete(w).seq == *w.fx.log().Size() - 1);
 }
 
@@ -194,8 +206,8 @@ TEST_CASE("Waiting releases each move the release counter once", "[anchor]") {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   for (std::thread& t : threads) t.join();
-  REQUIRE(w.release.value() == 8 + 3);
-  REQUIRE(w.checkpoint.value() == 43 + 3);  // one anchor per release; routine rode along
+  REQUIRE(w.tpm.release_value() == 8 + 3);
+  REQUIRE(w.tpm.checkpoint_value() == 43 + 3);  // one anchor per release; routine rode along
 }
 
 TEST_CASE("The minimum interval holds an anchor back until it has passed", "[anchor]") {
@@ -296,7 +308,7 @@ TEST_CASE("A failed anchor is finished before the next one, in the same process"
   const absl::Status down = w.fx.anchorer().AnchorNow(AnchorKind::kRelease);
   REQUIRE(down.code() == absl::StatusCode::kFailedPrecondition);
   REQUIRE(Message(down).find("hsm (log signer)") != std::string::npos);
-  REQUIRE(w.release.value() == 9);  // step 2 happened; step 3 did not
+  REQUIRE(w.tpm.release_value() == 9);  // step 2 happened; step 3 did not
   w.signer.SetDown(absl::OkStatus());
   REQUIRE(w.fx.anchorer().AnchorNow(AnchorKind::kRoutine).ok());
   REQUIRE(RequireLastAnchorComplete(w).statement == AnchorStatement{AnchorKind::kRoutine, 44, 9});
@@ -307,7 +319,7 @@ TEST_CASE("A failed anchor is finished before the next one, in the same process"
 TEST_CASE("A lost increment answer is recognised as done, not repeated", "[anchor]") {
   World w;
   Provision(w);
-  w.checkpoint.FailIncrements(1, /*applied=*/true);
+  w.tpm.checkpoint().LoseNextIncrementResponses(1);
   const absl::Status s = w.fx.anchorer().AnchorNow(AnchorKind::kRoutine);
   REQUIRE(s.code() == absl::StatusCode::kUnavailable);
   REQUIRE(Message(s).find("tpm (checkpoint counter)") != std::string::npos);
@@ -319,7 +331,7 @@ TEST_CASE("A lost increment answer is recognised as done, not repeated", "[ancho
 TEST_CASE("TPM trouble fails closed, naming the TPM, and Ready says so first", "[anchor]") {
   World w;
   Provision(w);
-  w.release.SetDown(absl::UnavailableError("swtpm: connection refused"));
+  w.tpm.release().SetDown(absl::UnavailableError("swtpm: connection refused"));
   const absl::Status ready = w.fx.anchorer().Ready(AnchorKind::kRelease);
   REQUIRE(ready.code() == absl::StatusCode::kUnavailable);
   REQUIRE(Message(ready).find("tpm (release counter)") != std::string::npos);
@@ -379,7 +391,7 @@ TEST_CASE("A restored stale copy of the store is refused at start-up", "[anchor]
 TEST_CASE("A counter moved outside breakglass is refused at start-up", "[anchor]") {
   World w;
   Provision(w);
-  w.checkpoint.ForeignIncrement();
+  REQUIRE(w.tpm.raw_checkpoint().Increment().ok());
   REQUIRE(w.fx.Open(Fast()).ok());
   RequireRefusing(w, "checkpoint", 42, 43, w.fx.anchorer().Start().status());
 }
@@ -387,7 +399,9 @@ TEST_CASE("A counter moved outside breakglass is refused at start-up", "[anchor]
 TEST_CASE("A counter behind the log by more than one step is refused", "[anchor]") {
   World w;
   Provision(w);
-  w.release.Set(5);
+  // The release NV index was replaced by one at 5.
+  std::unique_ptr<tpm::FakeCounter> replaced = w.tpm.MakeCounter("release", 0x01500011, 5);
+  w.fx.SetCounters(&w.tpm.checkpoint(), replaced.get());
   REQUIRE(w.fx.Open(Fast()).ok());
   RequireRefusing(w, "release", 8, 5, w.fx.anchorer().Start().status());
 }
@@ -398,7 +412,7 @@ TEST_CASE("A counter moved outside breakglass while running raises the alarm", "
   AnchorOptions o = Fast();
   o.on_rollback_alarm = [&](const CounterDisagreement& d) { alarms.push_back(d); };
   Provision(w, o);
-  w.checkpoint.ForeignIncrement();
+  REQUIRE(w.tpm.raw_checkpoint().Increment().ok());
   const absl::Status s = w.fx.anchorer().AnchorNow(AnchorKind::kRoutine);
   RequireRefusing(w, "checkpoint", 43, 44, s);
   REQUIRE(alarms.size() == 1);
@@ -430,6 +444,21 @@ TEST_CASE("A store whose tree no longer matches the signed checkpoint is never s
   REQUIRE(w.fx.anchorer().AnchorNow(AnchorKind::kRoutine).code() ==
           absl::StatusCode::kFailedPrecondition);
   REQUIRE(w.signer.signatures() == signatures);
+}
+
+TEST_CASE("Evidence an auditor would reject is never stored", "[anchor]") {
+  World w;
+  REQUIRE(w.fx.Open(Fast()).ok());
+  ProvisionRequest wrong_ak = w.tpm.Provision();
+  wrong_ak.ak_public_key_pem = (*tpm::FakeAttestationKey::Generate())->PublicKeyPem();
+  const absl::Status s = w.fx.anchorer().Provision(wrong_ak).status();
+  INFO(s);
+  REQUIRE(s.code() == absl::StatusCode::kPermissionDenied);
+  REQUIRE(Message(s).find("does not verify with the AK and NV Name recorded at provisioning") !=
+          std::string::npos);
+  REQUIRE(w.fx.log().LatestCheckpoint().status().code() == absl::StatusCode::kNotFound);
+  REQUIRE(w.fx.anchorer().AnchorNow(AnchorKind::kRoutine).code() ==
+          absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_CASE("Start refuses an unprovisioned log", "[anchor]") {

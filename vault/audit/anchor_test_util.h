@@ -1,11 +1,9 @@
-// Test doubles for the anchoring tests (for tests only): a scripted TPM
-// counter with fault injection and a software Ed25519 log signer with fault
-// injection, plus a fixture that opens a store, a log and an Anchorer over
-// them. The counter's "evidence" is a readable stand-in (tpm/fake produces
-// real-format evidence); these doubles exist to script failures, foreign
-// increments and rollbacks step by step.
+// Test doubles for the anchoring tests (for tests only): a fake TPM with both
+// counters (tpm/fake, real-format evidence) behind fault injectors, a
+// software Ed25519 log signer with fault injection, and a fixture that opens
+// a store, a log and an Anchorer over them, reopenable on the same file.
 //
-// Thread-safety: TestCounter and TestSigner are safe from many threads.
+// Thread-safety: TestTpm's counters and TestSigner are safe from many threads.
 #ifndef BREAKGLASS_VAULT_AUDIT_ANCHOR_TEST_UTIL_H_
 #define BREAKGLASS_VAULT_AUDIT_ANCHOR_TEST_UTIL_H_
 
@@ -19,6 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "hsm/log_signer.h"
+#include "tpm/fake/fake_counter.h"
+#include "tpm/fake/fault_injecting_counter.h"
 #include "tpm/monotonic_counter.h"
 #include "vault/audit/anchor.h"
 #include "vault/audit/log.h"
@@ -30,82 +30,50 @@
 
 namespace breakglass::audit::testing {
 
-class TestCounter final : public tpm::MonotonicCounter {
+// The two breakglass counters of one fake TPM (tpm/fake: real-format
+// evidence signed by one attestation key), each behind a fault injector.
+class TestTpm final {
  public:
-  // A counter at `value`; `written` false models a never-written NV index.
-  TestCounter(std::string label, uint64_t value, bool written = true)
-      : label_(std::move(label)), value_(value), written_(written) {}
+  TestTpm(uint64_t checkpoint_start, uint64_t release_start)
+      : ak_(*tpm::FakeAttestationKey::Generate()),
+        checkpoint_raw_(MakeCounter("checkpoint", 0x01500010, checkpoint_start)),
+        release_raw_(MakeCounter("release", 0x01500011, release_start)),
+        checkpoint_(checkpoint_raw_.get()),
+        release_(release_raw_.get()) {}
 
-  absl::StatusOr<uint64_t> Read() override {
-    absl::MutexLock lock(&mu_);
-    if (!down_.ok()) return down_;
-    if (!written_) return absl::FailedPreconditionError("counter never written");
-    return value_;
+  // A counter with the TPM's semantics: `written` false models an index
+  // never written, whose first increment yields start + 1.
+  std::unique_ptr<tpm::FakeCounter> MakeCounter(std::string label, uint32_t index, uint64_t start,
+                                                bool written = true) const {
+    tpm::FakeCounterOptions o;
+    o.label = std::move(label);
+    o.nv_index = index;
+    o.initial_value = start;
+    o.written = written;
+    return *tpm::FakeCounter::Create(o, ak_);
   }
-  absl::StatusOr<uint64_t> Increment() override {
-    absl::MutexLock lock(&mu_);
-    if (!down_.ok()) return down_;
-    if (fail_increments_ > 0) {
-      --fail_increments_;
-      if (apply_failed_increment_) ++value_;  // the write happened, the answer was lost
-      return absl::UnavailableError("test counter: increment failed");
-    }
-    written_ = true;
-    ++increments_;
-    return ++value_;
-  }
-  absl::StatusOr<tpm::CounterEvidence> Certify(std::string_view qualifying_data) override {
-    absl::MutexLock lock(&mu_);
-    if (!down_.ok()) return down_;
-    certified_.push_back(std::string(qualifying_data));
-    return tpm::CounterEvidence{
-        absl::StrCat("attest:", label_, ":", value_, ":", base::HexEncode(qualifying_data)),
-        "signature"};
-  }
-  std::string Label() const override { return label_; }
 
-  // Fault injection and inspection.
-  void SetDown(absl::Status status) {
-    absl::MutexLock lock(&mu_);
-    down_ = std::move(status);
+  tpm::FaultInjectingCounter& checkpoint() { return checkpoint_; }
+  tpm::FaultInjectingCounter& release() { return release_; }
+  // The counters themselves, for moves "outside breakglass".
+  tpm::FakeCounter& raw_checkpoint() { return *checkpoint_raw_; }
+  tpm::FakeCounter& raw_release() { return *release_raw_; }
+  uint64_t checkpoint_value() { return *checkpoint_raw_->Read(); }
+  uint64_t release_value() { return *release_raw_->Read(); }
+
+  ProvisionRequest Provision() const {
+    return {ak_->PublicKeyPem(), checkpoint_raw_->nv_index(),
+            base::HexEncode(checkpoint_raw_->WrittenIndexName()), release_raw_->nv_index(),
+            base::HexEncode(release_raw_->WrittenIndexName())};
   }
-  // The next `n` increments fail; `applied` says whether they still moved it.
-  void FailIncrements(int n, bool applied) {
-    absl::MutexLock lock(&mu_);
-    fail_increments_ = n;
-    apply_failed_increment_ = applied;
-  }
-  void ForeignIncrement() {
-    absl::MutexLock lock(&mu_);
-    ++value_;
-  }
-  void Set(uint64_t v) {
-    absl::MutexLock lock(&mu_);
-    value_ = v;
-  }
-  uint64_t value() const {
-    absl::MutexLock lock(&mu_);
-    return value_;
-  }
-  uint64_t increments() const {
-    absl::MutexLock lock(&mu_);
-    return increments_;
-  }
-  std::vector<std::string> certified() const {
-    absl::MutexLock lock(&mu_);
-    return certified_;
-  }
+  const std::shared_ptr<const tpm::FakeAttestationKey>& ak() const { return ak_; }
 
  private:
-  const std::string label_;
-  mutable absl::Mutex mu_;
-  uint64_t value_ ABSL_GUARDED_BY(mu_);
-  bool written_ ABSL_GUARDED_BY(mu_);
-  absl::Status down_ ABSL_GUARDED_BY(mu_);
-  int fail_increments_ ABSL_GUARDED_BY(mu_) = 0;
-  bool apply_failed_increment_ ABSL_GUARDED_BY(mu_) = false;
-  uint64_t increments_ ABSL_GUARDED_BY(mu_) = 0;
-  std::vector<std::string> certified_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const tpm::FakeAttestationKey> ak_;
+  std::unique_ptr<tpm::FakeCounter> checkpoint_raw_;
+  std::unique_ptr<tpm::FakeCounter> release_raw_;
+  tpm::FaultInjectingCounter checkpoint_;
+  tpm::FaultInjectingCounter release_;
 };
 
 class TestSigner final : public hsm::LogSigner {
@@ -141,18 +109,19 @@ class TestSigner final : public hsm::LogSigner {
 
 inline constexpr char kTestOrigin[] = "breakglass.test/anchor";
 
-inline ProvisionRequest TestProvisionRequest() {
-  return {"-----BEGIN PUBLIC KEY-----\ntest\n-----END PUBLIC KEY-----\n", 0x01500010, "000b01",
-          0x01500011, "000b02"};
-}
-
 // A store + log (reopenable over the same file) and an Anchorer over the
 // given counters and signer.
 class AnchorFixture final {
  public:
-  AnchorFixture(TestCounter* checkpoint, TestCounter* release, TestSigner* signer,
-                base::Clock* clock)
+  AnchorFixture(tpm::MonotonicCounter* checkpoint, tpm::MonotonicCounter* release,
+                hsm::LogSigner* signer, base::Clock* clock)
       : checkpoint_(checkpoint), release_(release), signer_(signer), clock_(clock) {}
+
+  // Counters for the next Open (a replaced TPM or NV index).
+  void SetCounters(tpm::MonotonicCounter* checkpoint, tpm::MonotonicCounter* release) {
+    checkpoint_ = checkpoint;
+    release_ = release;
+  }
 
   std::string db_path() const { return dir_.File("state.db"); }
   const store::testing::TempDir& dir() const { return dir_; }
@@ -185,9 +154,9 @@ class AnchorFixture final {
 
  private:
   store::testing::TempDir dir_;
-  TestCounter* checkpoint_;
-  TestCounter* release_;
-  TestSigner* signer_;
+  tpm::MonotonicCounter* checkpoint_;
+  tpm::MonotonicCounter* release_;
+  hsm::LogSigner* signer_;
   base::Clock* clock_;
   std::unique_ptr<store::TransactionRunner> runner_;
   std::unique_ptr<AuditLog> log_;

@@ -37,8 +37,9 @@ TEST_CASE("A store behind the TPM or far ahead of it is a rollback naming both v
 }
 
 TEST_CASE("CheckCounters reads both counters, release first", "[startup_check]") {
-  testing::TestCounter checkpoint("checkpoint", 8);
-  testing::TestCounter release("release", 3);
+  testing::TestTpm tpm(8, 3);
+  tpm::FaultInjectingCounter& checkpoint = tpm.checkpoint();
+  tpm::FaultInjectingCounter& release = tpm.release();
   absl::StatusOr<std::vector<CounterCheck>> checks =
       CheckCounters({AnchorKind::kRoutine, 9, 3}, checkpoint, release);
   REQUIRE(checks.ok());
