@@ -181,7 +181,12 @@ void Anchorer::WorkerLoop() {
       }
       continue;
     }
-    const absl::Duration wait = next_allowed_ - clock_->Now();
+    absl::Duration wait = next_allowed_ - clock_->Now();
+    if (wait > options_.min_interval) {
+      // The wall clock was set back: never stall anchoring waiting for it.
+      next_allowed_ = clock_->Now();
+      wait = absl::ZeroDuration();
+    }
     if (wait > absl::ZeroDuration()) {
       mu_.AwaitWithTimeout(absl::Condition(&stopping_), std::min(wait, options_.tick));
       continue;

@@ -230,6 +230,20 @@ TEST_CASE("The minimum interval holds an anchor back until it has passed", "[anc
   REQUIRE(result.ok());
 }
 
+TEST_CASE("A wall clock set back does not stall anchoring behind the minimum interval",
+          "[anchor]") {
+  World w;
+  AnchorOptions o = Fast();
+  o.min_interval = absl::Minutes(5);
+  Provision(w, o);
+  REQUIRE(w.fx.anchorer().AnchorNow(AnchorKind::kRoutine).ok());
+  w.clock.Advance(absl::Minutes(5));
+  REQUIRE(w.fx.anchorer().AnchorNow(AnchorKind::kRoutine).ok());
+  w.clock.Advance(-absl::Hours(1));
+  REQUIRE(w.fx.anchorer().AnchorNow(AnchorKind::kRoutine).ok());
+  REQUIRE(w.fx.anchorer().anchors_completed() == 3);
+}
+
 TEST_CASE("Routine events are anchored once the oldest is max_routine_age old", "[anchor]") {
   World w;
   AnchorOptions o = Fast();
