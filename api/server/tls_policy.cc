@@ -82,13 +82,15 @@ absl::Status RequireTls13ForProcess() {
 
 absl::Status CheckServerTlsMaterial(std::string_view cert_pem,
                                     const base::SecretBytes& key_pem,
-                                    std::string_view ca_pem) {
+                                    std::string_view ca_pem,
+                                    const TlsMaterialNames& names) {
   BioPtr cert_bio = ReadOnlyBio(cert_pem);
   std::unique_ptr<X509, X509Free> cert(
       PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
   if (!cert) {
     return absl::InvalidArgumentError(
-        absl::StrCat("certificate: not a PEM X.509 certificate (", OpenSslReason(), ")"));
+        absl::StrCat(std::string(names.cert), ": not a PEM X.509 certificate (",
+                     OpenSslReason(), ")"));
   }
   BioPtr key_bio = ReadOnlyBio(key_pem.view(base::InsecureSecretAccess::Get()));
   std::unique_ptr<EVP_PKEY, PkeyFree> key(
@@ -96,18 +98,19 @@ absl::Status CheckServerTlsMaterial(std::string_view cert_pem,
   ERR_clear_error();  // never echo details of a key parse
   if (!key) {
     return absl::InvalidArgumentError(
-        "private key: not an unencrypted PEM private key");
+        absl::StrCat(std::string(names.key), ": not an unencrypted PEM private key"));
   }
   if (X509_check_private_key(cert.get(), key.get()) != 1) {
     ERR_clear_error();
-    return absl::InvalidArgumentError(
-        "private key: does not match the certificate's public key");
+    return absl::InvalidArgumentError(absl::StrCat(
+        std::string(names.key), ": does not match the public key of ", std::string(names.cert)));
   }
   BioPtr ca_bio = ReadOnlyBio(ca_pem);
   std::unique_ptr<X509, X509Free> ca(PEM_read_bio_X509(ca_bio.get(), nullptr, nullptr, nullptr));
   if (!ca) {
     return absl::InvalidArgumentError(
-        absl::StrCat("client CA: not a PEM X.509 certificate (", OpenSslReason(), ")"));
+        absl::StrCat(std::string(names.ca), ": not a PEM X.509 certificate (", OpenSslReason(),
+                     ")"));
   }
   return absl::OkStatus();
 }

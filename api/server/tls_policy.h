@@ -28,13 +28,21 @@ namespace breakglass::api {
 // INTERNAL when OpenSSL refuses the configuration (names OpenSSL's reason).
 absl::Status RequireTls13ForProcess();
 
+// How errors name the three inputs (breakglassd passes its config keys).
+struct TlsMaterialNames {
+  std::string_view cert = "certificate";
+  std::string_view key = "private key";
+  std::string_view ca = "client CA";
+};
+
 // OK when `cert_pem` holds at least one certificate, `key_pem` a private key
 // matching the first certificate, and `ca_pem` at least one CA certificate.
-// INVALID_ARGUMENT naming which of "certificate", "private key" or "client
-// CA" is wrong, prefixed with `what` (e.g. the config key or file path).
+// INVALID_ARGUMENT starting with the name of the input that is wrong. Key
+// parse details are never echoed.
 absl::Status CheckServerTlsMaterial(std::string_view cert_pem,
                                     const base::SecretBytes& key_pem,
-                                    std::string_view ca_pem);
+                                    std::string_view ca_pem,
+                                    const TlsMaterialNames& names = {});
 
 }  // namespace breakglass::api
 

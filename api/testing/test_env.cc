@@ -62,7 +62,6 @@ pid_t Spawn(const std::vector<std::string>& argv, int in_fd, int out_fd,
 }  // namespace
 
 std::filesystem::path SourceRoot() { return EnvPath("BREAKGLASS_SOURCE_DIR"); }
-std::filesystem::path BinaryRoot() { return BREAKGLASS_BINARY_DIR; }
 
 TempDir::TempDir() {
   std::string templ = (std::filesystem::temp_directory_path() / "breakglass-test-XXXXXX").string();

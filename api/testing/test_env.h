@@ -21,8 +21,6 @@ namespace breakglass::api::testing {
 
 // The repository root (BREAKGLASS_SOURCE_DIR, set by ctest).
 std::filesystem::path SourceRoot();
-// The build tree's root (where breakglassd and breakglass are built).
-std::filesystem::path BinaryRoot();
 
 // A fresh directory under $TMPDIR, removed with its contents on destruction.
 class TempDir final {

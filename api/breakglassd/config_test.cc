@@ -1,0 +1,136 @@
+#include "api/breakglassd/config.h"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+
+namespace breakglass::api {
+namespace {
+
+std::string ErrorOf(const std::string& toml) {
+  absl::StatusOr<DaemonConfig> config = ParseConfig(toml, "test.toml");
+  REQUIRE_FALSE(config.ok());
+  CHECK(absl::IsInvalidArgument(config.status()));
+  return std::string(config.status().message());
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST_CASE("AnEmptyFileGivesTheDocumentedDefaults", "[config]") {
+  absl::StatusOr<DaemonConfig> config = ParseConfig("", "test.toml");
+  REQUIRE(config.ok());
+  CHECK(config->server.listen == "127.0.0.1:8443");
+  CHECK(config->server.drain_timeout_seconds == 10);
+  CHECK(config->tpm.tcti == "device:/dev/tpmrm0");
+  CHECK(config->SqlitePath() == "/var/lib/breakglass/breakglass.db");
+}
+
+TEST_CASE("ValuesAreApplied", "[config]") {
+  absl::StatusOr<DaemonConfig> config = ParseConfig(R"(
+[server]
+listen = "127.0.0.1:0"
+bootstrap_operator = "operator"
+max_watchers = 5
+[storage]
+state_dir = "/tmp/bg"
+[tpm]
+tcti = "swtpm:host=127.0.0.1,port=2321"
+)", "test.toml");
+  REQUIRE(config.ok());
+  CHECK(config->server.listen == "127.0.0.1:0");
+  CHECK(config->server.bootstrap_operator == "operator");
+  CHECK(config->server.max_watchers == 5);
+  CHECK(config->SqlitePath() == "/tmp/bg/breakglass.db");
+  CHECK(config->tpm.tcti == "swtpm:host=127.0.0.1,port=2321");
+}
+
+TEST_CASE("AnUnknownKeyIsNamedWithItsLineAndTheValidKeys", "[config]") {
+  const std::string e = ErrorOf("[server]\nlisten = \"127.0.0.1:1\"\nlisen = \"x\"\n");
+  CHECK(Contains(e, "test.toml:3: unknown key 'server.lisen'"));
+  CHECK(Contains(e, "valid keys in [server]: listen, port_file"));
+}
+
+TEST_CASE("AnUnknownSectionIsNamed", "[config]") {
+  CHECK(Contains(ErrorOf("[serverr]\nlisten = \"x\"\n"), "test.toml:1: unknown key 'serverr'"));
+  CHECK(Contains(ErrorOf("listen = \"127.0.0.1:1\"\n"), "unknown key 'listen'"));
+}
+
+TEST_CASE("AValueOfTheWrongTypeIsNamed", "[config]") {
+  CHECK(Contains(ErrorOf("[server]\nmax_threads = \"8\"\n"),
+                 "test.toml:2: server.max_threads: expected an integer"));
+  CHECK(Contains(ErrorOf("[tls]\ncert = 5\n"), "test.toml:2: tls.cert: expected a string"));
+  CHECK(Contains(ErrorOf("server = 1\n"), "[server] must be a table"));
+}
+
+TEST_CASE("AnOutOfRangeValueIsNamedWithTheRange", "[config]") {
+  CHECK(Contains(ErrorOf("[anchoring]\nbudget_alert_percent = 101\n"),
+                 "anchoring.budget_alert_percent: 101 is out of range 1..100"));
+  CHECK(Contains(ErrorOf("[server]\nmax_request_bytes = -1\n"), "server.max_request_bytes"));
+}
+
+TEST_CASE("BadStringValuesAreNamedWithWhatIsExpected", "[config]") {
+  CHECK(Contains(ErrorOf("[server]\nlisten = \"localhost:80\"\n"),
+                 "server.listen: the host must be an IP address"));
+  CHECK(Contains(ErrorOf("[server]\nlisten = \"127.0.0.1\"\n"),
+                 "server.listen: expected host:port"));
+  CHECK(Contains(ErrorOf("[server]\nlisten = \"127.0.0.1:70000\"\n"), "server.listen"));
+  CHECK(Contains(ErrorOf("[tls]\nkey = \"server.key\"\n"), "tls.key: expected an absolute path"));
+  CHECK(Contains(ErrorOf("[hsm]\ntoken_uri = \"token=x\"\n"), "hsm.token_uri: expected a PKCS#11"));
+  CHECK(Contains(ErrorOf("[logging]\nlevel = \"loud\"\n"), "logging.level: expected one of"));
+  CHECK(Contains(ErrorOf("[server]\nbootstrap_operator = \"-x\"\n"), "server.bootstrap_operator"));
+  CHECK(Contains(ErrorOf("[tpm]\ntcti = \"\"\n"), "tpm.tcti"));
+}
+
+TEST_CASE("ATomlSyntaxErrorNamesTheLine", "[config]") {
+  CHECK(Contains(ErrorOf("[server]\nlisten = \n"), "test.toml:2:"));
+}
+
+TEST_CASE("TheExampleUncommentedParsesToTheDefaults", "[config]") {
+  // Every "# key = value" line of the example, uncommented, is valid and
+  // restates the default: the documentation cannot drift from the code.
+  static const std::regex kSetting(R"(^# ([a-z_]+ = .*)$)");
+  std::istringstream in(ExampleConfig());
+  std::string line, toml;
+  int settings = 0;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (std::regex_match(line, m, kSetting)) {
+      toml += m[1].str() + "\n";
+      ++settings;
+    } else if (!line.empty() && line[0] == '[') {
+      toml += line + "\n";
+    }
+  }
+  CHECK(settings == 22);
+  absl::StatusOr<DaemonConfig> config = ParseConfig(toml, "example");
+  REQUIRE(config.ok());
+  const DaemonConfig defaults;
+  CHECK(config->server.listen == defaults.server.listen);
+  CHECK(config->anchoring.yearly_nv_write_budget == defaults.anchoring.yearly_nv_write_budget);
+  CHECK(config->hsm.token_uri == defaults.hsm.token_uri);
+}
+
+TEST_CASE("TheCheckedInExampleIsTheGeneratedOne", "[config]") {
+  const char* root = std::getenv("BREAKGLASS_SOURCE_DIR");
+  REQUIRE(root != nullptr);
+  std::ifstream in(std::string(root) + "/api/breakglassd/breakglassd.example.toml");
+  std::ostringstream text;
+  text << in.rdbuf();
+  INFO("regenerate with: breakglassd --print-example-config > "
+       "api/breakglassd/breakglassd.example.toml");
+  CHECK(text.str() == ExampleConfig());
+}
+
+TEST_CASE("AMissingFileIsNotFoundNamingThePath", "[config]") {
+  absl::StatusOr<DaemonConfig> config = LoadConfig("/nonexistent/breakglassd.toml");
+  REQUIRE(absl::IsNotFound(config.status()));
+  CHECK(Contains(std::string(config.status().message()), "/nonexistent/breakglassd.toml"));
+}
+
+}  // namespace
+}  // namespace breakglass::api

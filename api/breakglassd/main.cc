@@ -1,0 +1,202 @@
+// breakglassd: the appliance daemon, and the composition root that wires the
+// real implementations (SQLite store, PKCS#11 keystore and log signer, TPM
+// counters) into the core and serves the breakglass.v1 API.
+//
+//   breakglassd --config FILE          run (default /etc/breakglass/breakglassd.toml)
+//   breakglassd --config FILE --check  validate the configuration and exit
+//   breakglassd --print-example-config print every key with its default
+//
+// Exit codes: 0 stopped cleanly (SIGTERM/SIGINT), 1 failed at run time,
+// 2 bad command line or configuration (the message names the key).
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <openssl/crypto.h>
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "api/breakglassd/config.h"
+#include "api/server/handlers.h"
+#include "api/server/identity_resolver.h"
+#include "api/server/server.h"
+#include "api/server/tls_policy.h"
+#include "spdlog/sinks/stdout_sinks.h"
+#include "spdlog/spdlog.h"
+#include "vault/base/status.h"
+
+namespace breakglass::api {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRuntime = 1;
+constexpr int kExitConfig = 2;
+
+// No core files: the process holds shares and credentials in memory.
+absl::Status DisableCoreDumps() {
+  const rlimit zero{0, 0};
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 || setrlimit(RLIMIT_CORE, &zero) != 0) {
+    return absl::InternalError("cannot disable core dumps (prctl/setrlimit failed)");
+  }
+  return absl::OkStatus();
+}
+
+// Blocks the stop signals in every thread (call before any thread starts) so
+// that the main thread can take them with sigwait.
+sigset_t BlockStopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  return set;
+}
+
+absl::StatusOr<std::string> ReadConfigured(std::string_view key, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(key), ": cannot read ", path, "; check the path and its mode"));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::Status PrepareStateDir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("storage.state_dir: cannot create directory ", dir, ": ", ec.message()));
+  }
+  chmod(dir.c_str(), 0700);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ApiServer::Options> ServerOptions(const DaemonConfig& config) {
+  ApiServer::Options options;
+  options.listen_address = config.server.listen;
+  BG_ASSIGN_OR_RETURN(options.server_cert_pem, ReadConfigured("tls.cert", config.tls.cert));
+  BG_ASSIGN_OR_RETURN(std::string key, ReadConfigured("tls.key", config.tls.key));
+  options.server_key_pem = base::SecretBytes::CopyFrom(key);
+  OPENSSL_cleanse(key.data(), key.size());
+  BG_ASSIGN_OR_RETURN(options.client_ca_pem, ReadConfigured("tls.client_ca", config.tls.client_ca));
+  BG_RETURN_IF_ERROR(CheckServerTlsMaterial(options.server_cert_pem, options.server_key_pem,
+                                            options.client_ca_pem,
+                                            {"tls.cert", "tls.key", "tls.client_ca"}));
+  options.max_request_bytes = static_cast<int>(config.server.max_request_bytes);
+  options.max_threads = static_cast<int>(config.server.max_threads);
+  options.max_watchers = static_cast<int>(config.server.max_watchers);
+  options.drain_timeout = absl::Seconds(config.server.drain_timeout_seconds);
+  return options;
+}
+
+std::shared_ptr<spdlog::logger> MakeLogger(const std::string& level) {
+  auto log = std::make_shared<spdlog::logger>(
+      "breakglassd", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  log->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  log->set_level(spdlog::level::from_str(level));
+  log->flush_on(spdlog::level::info);
+  return log;
+}
+
+void WritePortFile(const std::string& path, int port, spdlog::logger& log) {
+  if (path.empty()) return;
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << "\n";
+  }
+  std::filesystem::rename(tmp, path);
+  log.info("wrote port {} to {}", port, path);
+}
+
+// Serves until SIGTERM or SIGINT, then drains.
+int Serve(const DaemonConfig& config, const sigset_t& stop_signals, spdlog::logger& log) {
+  absl::StatusOr<ApiServer::Options> options = ServerOptions(config);
+  if (!options.ok()) {
+    std::cerr << "breakglassd: " << options.status().message() << "\n";
+    return kExitConfig;
+  }
+  if (absl::Status s = PrepareStateDir(config.storage.state_dir); !s.ok()) {
+    std::cerr << "breakglassd: " << s.message() << "\n";
+    return kExitConfig;
+  }
+  // Until the core's identity store is wired in, only the bootstrap operator
+  // is known.
+  StaticIdentityResolver none({});
+  BootstrapOperatorResolver identities(config.server.bootstrap_operator, &none);
+  Handlers handlers;
+  auto server = ApiServer::Start(*std::move(options), {&identities, &handlers, &log});
+  if (!server.ok()) {
+    log.error("cannot start: {}", std::string(server.status().message()));
+    return kExitRuntime;
+  }
+  log.info("serving breakglass.v1 on {} (port {})", config.server.listen, (*server)->port());
+  WritePortFile(config.server.port_file, (*server)->port(), log);
+
+  int signo = 0;
+  sigwait(&stop_signals, &signo);
+  log.info("{} received: draining (up to {} s)", strsignal(signo),
+           config.server.drain_timeout_seconds);
+  (*server)->Shutdown();
+  log.info("stopped");
+  return kExitOk;
+}
+
+int Main(int argc, char** argv) {
+  const sigset_t stop_signals = BlockStopSignals();
+  CLI::App app("breakglassd: the breakglass appliance daemon", "breakglassd");
+  std::string config_path = "/etc/breakglass/breakglassd.toml";
+  bool check_only = false;
+  bool print_example = false;
+  app.add_option("--config", config_path, "TOML configuration file")->capture_default_str();
+  app.add_flag("--check", check_only, "Validate the configuration and exit");
+  app.add_flag("--print-example-config", print_example,
+               "Print every configuration key with its documentation and default");
+  app.footer("Exit codes: 0 stopped cleanly, 1 run-time failure, 2 bad command line or config.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitConfig;
+  }
+  if (print_example) {
+    std::cout << ExampleConfig();
+    return kExitOk;
+  }
+  if (absl::Status s = DisableCoreDumps(); !s.ok()) {
+    std::cerr << "breakglassd: " << s.message() << "\n";
+    return kExitRuntime;
+  }
+  absl::StatusOr<DaemonConfig> config = LoadConfig(config_path);
+  if (!config.ok()) {
+    std::cerr << "breakglassd: " << config.status().message() << "\n";
+    return kExitConfig;
+  }
+  if (check_only) {
+    absl::StatusOr<ApiServer::Options> options = ServerOptions(*config);
+    if (!options.ok()) {
+      std::cerr << "breakglassd: " << options.status().message() << "\n";
+      return kExitConfig;
+    }
+    std::cout << "breakglassd: " << config_path << " is valid\n";
+    return kExitOk;
+  }
+  std::shared_ptr<spdlog::logger> log = MakeLogger(config->logging.level);
+  return Serve(*config, stop_signals, *log);
+}
+
+}  // namespace
+}  // namespace breakglass::api
+
+int main(int argc, char** argv) { return breakglass::api::Main(argc, argv); }

@@ -1,0 +1,143 @@
+// breakglassd as a process: configuration errors stop start-up naming the
+// key; with a valid configuration it serves TLS 1.3 with client certificates,
+// has core dumps disabled, and drains and exits 0 on SIGTERM.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "api/testing/test_env.h"
+
+namespace breakglass::api {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ChildProcess;
+using testing::CommandResult;
+using testing::ReadFile;
+using testing::RunCommand;
+using testing::TempDir;
+using testing::WriteFile;
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// A temp dir with a dev PKI and a valid config listening on a free port.
+class DaemonDir {
+ public:
+  DaemonDir() {
+    REQUIRE(testing::MakeDevPki(pki(), {"operator", "erin"}).ok());
+    WriteFile(config(), ValidConfig());
+  }
+  fs::path pki() const { return dir_.path() / "pki"; }
+  fs::path config() const { return dir_.path() / "breakglassd.toml"; }
+  fs::path port_file() const { return dir_.path() / "state" / "port"; }
+  fs::path log() const { return dir_.path() / "breakglassd.log"; }
+
+  std::string ValidConfig() const {
+    return absl::StrCat("[server]\nlisten = \"127.0.0.1:0\"\nport_file = \"", port_file().string(),
+                        "\"\nbootstrap_operator = \"operator\"\ndrain_timeout_seconds = 5\n",
+                        "[tls]\ncert = \"", (pki() / "server.crt").string(), "\"\nkey = \"",
+                        (pki() / "server.key").string(), "\"\nclient_ca = \"",
+                        (pki() / "ca.crt").string(), "\"\n[storage]\nstate_dir = \"",
+                        (dir_.path() / "state").string(), "\"\n");
+  }
+
+  CommandResult Run(const std::vector<std::string>& extra) const {
+    std::vector<std::string> argv = {BREAKGLASSD_PATH, "--config", config().string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return RunCommand(argv);
+  }
+
+ private:
+  TempDir dir_;
+};
+
+// Waits until breakglassd wrote its port file; 0 if it exited or timed out.
+int WaitForPort(const DaemonDir& dir, ChildProcess& daemon) {
+  for (int i = 0; i < 500; ++i) {
+    const std::string text = ReadFile(dir.port_file());
+    if (!text.empty()) return std::stoi(text);
+    if (daemon.Wait(absl::Milliseconds(20)).has_value()) return 0;
+  }
+  return 0;
+}
+
+TEST_CASE("AnUnknownConfigKeyStopsStartUpNamingTheKey", "[e2e]") {
+  DaemonDir dir;
+  WriteFile(dir.config(), dir.ValidConfig() + "[tpm]\ntcit = \"device:/dev/tpm0\"\n");
+  const CommandResult r = dir.Run({});
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(Contains(r.output, "unknown key 'tpm.tcit'"));
+}
+
+TEST_CASE("ABadConfigValueStopsStartUpNamingTheKey", "[e2e]") {
+  DaemonDir dir;
+  WriteFile(dir.config(), "[server]\nmax_threads = 0\n");
+  const CommandResult r = dir.Run({});
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(Contains(r.output, "server.max_threads: 0 is out of range"));
+}
+
+TEST_CASE("AnUnreadableOrMismatchedTlsFileIsNamedByItsKey", "[e2e]") {
+  DaemonDir dir;
+  fs::remove(dir.pki() / "ca.crt");
+  CommandResult r = dir.Run({"--check"});
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(Contains(r.output, "tls.client_ca: cannot read"));
+
+  DaemonDir mismatched;
+  fs::copy_file(mismatched.pki() / "erin.key", mismatched.pki() / "server.key",
+                fs::copy_options::overwrite_existing);
+  r = mismatched.Run({"--check"});
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(Contains(r.output, "tls.key: does not match the public key of tls.cert"));
+}
+
+TEST_CASE("AValidConfigPassesCheck", "[e2e]") {
+  DaemonDir dir;
+  const CommandResult r = dir.Run({"--check"});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("ServesMutualTls13WithoutCoreDumpsAndStopsCleanlyOnSigterm", "[e2e]") {
+  DaemonDir dir;
+  auto daemon = ChildProcess::Start({BREAKGLASSD_PATH, "--config", dir.config().string()},
+                                    dir.log());
+  REQUIRE(daemon.ok());
+  const int port = WaitForPort(dir, *daemon);
+  INFO(ReadFile(dir.log()));
+  REQUIRE(port > 0);
+
+  const std::string limits = ReadFile(absl::StrCat("/proc/", daemon->pid(), "/limits"));
+  CHECK(Contains(limits, "Max core file size        0                    0"));
+
+  const CommandResult tls = RunCommand(
+      {"openssl", "s_client", "-connect", absl::StrCat("127.0.0.1:", port), "-alpn", "h2",
+       "-CAfile", (dir.pki() / "ca.crt").string(), "-cert", (dir.pki() / "erin.crt").string(),
+       "-key", (dir.pki() / "erin.key").string(), "-verify_return_error", "-brief"});
+  INFO(tls.output);
+  CHECK(tls.exit_code == 0);
+  CHECK(Contains(tls.output, "Protocol version: TLSv1.3"));
+
+  daemon->Signal(SIGTERM);
+  const std::optional<int> code = daemon->Wait(absl::Seconds(30));
+  REQUIRE(code.has_value());
+  CHECK(*code == 0);
+  const std::string log = ReadFile(dir.log());
+  CHECK(Contains(log, "Terminated received: draining"));
+  CHECK(Contains(log, "draining"));
+  CHECK(Contains(log, "stopped"));
+}
+
+}  // namespace
+}  // namespace breakglass::api
