@@ -8,7 +8,9 @@ trap '"$here/swtpm.sh" stop "$dir"; rm -rf "$dir"' EXIT
 
 eval "$("$here/swtpm.sh" start "$dir")"
 tcti=$BREAKGLASS_TPM_TCTI
-tpm2_getcap properties-fixed | grep -q 'value: "IBM"' || { echo "FAIL: manufacturer"; exit 1; }
+# Capture first: `| grep -q` would SIGPIPE tpm2_getcap and fail under pipefail.
+caps=$(tpm2_getcap properties-fixed)
+grep -q 'value: "IBM"' <<<"$caps" || { echo "FAIL: manufacturer: $caps"; exit 1; }
 tpm2_nvdefine 0x01500002 -C o -s 8 -a "ownerread|ownerwrite|nt=counter|no_da" >/dev/null
 tpm2_nvincrement 0x01500002 -C o
 before=$(tpm2_nvread 0x01500002 -C o | od -An -tx1)
