@@ -10,6 +10,7 @@
 #include "tpm/tss/internal/seal_envelope.h"
 #include "tpm/tss/internal/tss_error.h"
 #include "vault/base/status.h"
+#include "vault/crypto/aead.h"
 #include "vault/crypto/sha256.h"
 
 namespace breakglass::tpm::tss {
@@ -19,7 +20,7 @@ using internal::EsysPtr;
 using internal::HandleHex;
 using internal::ScopedTransient;
 
-constexpr size_t kMaxSealedSize = 128;  // MAX_SYM_DATA
+constexpr size_t kMaxPlaintext = 1 << 20;
 constexpr std::string_view kAadDomain("breakglass/tpm-seal/v1\0", 23);
 constexpr TPMA_OBJECT kSealedAttributes =
     TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT | TPMA_OBJECT_NODA | TPMA_OBJECT_ADMINWITHPOLICY;
@@ -36,6 +37,15 @@ TPM2B_AUTH AadAuth(std::string_view aad) {
   auth.size = static_cast<uint16_t>(d.size());
   std::copy(d.begin(), d.end(), auth.buffer);
   return auth;
+}
+
+std::string SelectBytes(const TPML_PCR_SELECTION& pcrs) {
+  return internal::Bytes(pcrs.pcrSelections[0].pcrSelect, pcrs.pcrSelections[0].sizeofSelect);
+}
+
+// The outer AEAD authenticates the whole envelope prefix and the caller's AAD.
+std::string AeadAad(std::string_view prefix, std::string_view aad) {
+  return absl::StrCat(std::string(prefix), std::string(aad));
 }
 
 TPM2B_PUBLIC SealedTemplate(const TPM2B_DIGEST& policy) {
@@ -116,12 +126,8 @@ absl::StatusOr<std::unique_ptr<TpmSealingKeystore>> TpmSealingKeystore::Create(
       new TpmSealingKeystore(ctx, std::move(options), std::move(name)));
 }
 
-absl::StatusOr<std::string> TpmSealingKeystore::Seal(const base::SecretBytes& plaintext,
-                                                     std::string_view aad) {
-  if (plaintext.empty() || plaintext.size() > kMaxSealedSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("TPM seal: plaintext is ", plaintext.size(), " bytes; 1..128 can be sealed"));
-  }
+absl::StatusOr<internal::SealEnvelope> TpmSealingKeystore::SealDataKey(
+    const base::SecretBytes& data_key, std::string_view aad) {
   BG_ASSIGN_OR_RETURN(TPML_PCR_SELECTION pcrs, internal::ToTpml(options_.pcrs));
   BG_ASSIGN_OR_RETURN(TssContext::Lease lease, ctx_->Acquire());
   BG_ASSIGN_OR_RETURN(uint32_t srk, ResolveSrk(lease, options_.srk_handle));
@@ -135,8 +141,8 @@ absl::StatusOr<std::string> TpmSealingKeystore::Seal(const base::SecretBytes& pl
 
   TPM2B_SENSITIVE_CREATE sensitive = {};
   sensitive.sensitive.userAuth = AadAuth(aad);
-  sensitive.sensitive.data.size = static_cast<uint16_t>(plaintext.size());
-  std::copy_n(plaintext.data(base::InsecureSecretAccess::Get()), plaintext.size(),
+  sensitive.sensitive.data.size = static_cast<uint16_t>(data_key.size());
+  std::copy_n(data_key.data(base::InsecureSecretAccess::Get()), data_key.size(),
               sensitive.sensitive.data.buffer);
   const TPM2B_PUBLIC in_public = SealedTemplate(policy);
   const TPM2B_DATA outside = {};
@@ -161,31 +167,14 @@ absl::StatusOr<std::string> TpmSealingKeystore::Seal(const base::SecretBytes& pl
   e.srk_handle = options_.srk_handle;
   e.srk_name = srk_name_;
   e.pcr_bank = pcrs.pcrSelections[0].hash;
-  e.pcr_select =
-      internal::Bytes(pcrs.pcrSelections[0].pcrSelect, pcrs.pcrSelections[0].sizeofSelect);
+  e.pcr_select = SelectBytes(pcrs);
   e.public_area = *p2;
   e.private_area = *p1;
-  return internal::EncodeSealEnvelope(e);
+  return e;
 }
 
-absl::StatusOr<base::SecretBytes> TpmSealingKeystore::Unseal(std::string_view envelope,
-                                                             std::string_view aad) {
-  BG_ASSIGN_OR_RETURN(internal::SealEnvelope e, internal::DecodeSealEnvelope(envelope));
-  BG_ASSIGN_OR_RETURN(TPML_PCR_SELECTION pcrs, internal::ToTpml(options_.pcrs));
-  if (e.srk_handle != options_.srk_handle || e.srk_name != srk_name_) {
-    return absl::InvalidArgumentError(absl::StrCat("TPM seal envelope names another key (SRK ",
-                                                   HandleHex(e.srk_handle), "); this keystore is ",
-                                                   Describe()));
-  }
-  if (e.pcr_bank != pcrs.pcrSelections[0].hash ||
-      e.pcr_select !=
-          internal::Bytes(pcrs.pcrSelections[0].pcrSelect, pcrs.pcrSelections[0].sizeofSelect)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "TPM seal envelope names another PCR selection than ", options_.pcrs.ToString(),
-        " (firmware-config changed? re-seal by rotating the credential)"));
-  }
-  BG_RETURN_IF_ERROR(CheckSealedPublic(e.public_area.publicArea));
-
+absl::StatusOr<base::SecretBytes> TpmSealingKeystore::UnsealDataKey(const internal::SealEnvelope& e,
+                                                                    std::string_view aad) {
   BG_ASSIGN_OR_RETURN(TssContext::Lease lease, ctx_->Acquire());
   BG_ASSIGN_OR_RETURN(uint32_t srk, ResolveSrk(lease, options_.srk_handle));
   ScopedTransient object(lease);
@@ -209,10 +198,59 @@ absl::StatusOr<base::SecretBytes> TpmSealingKeystore::Unseal(std::string_view en
       Esys_Unseal(lease.esys(), object.get(), session.get(), ESYS_TR_NONE, ESYS_TR_NONE, &out);
   EsysPtr<TPM2B_SENSITIVE_DATA> owned(out);
   BG_RETURN_IF_ERROR(UnsealError(lease, rc, options_.pcrs));
-  base::SecretBytes secret =
+  base::SecretBytes key =
       base::SecretBytes::CopyFrom(std::span<const uint8_t>(owned->buffer, owned->size));
   OPENSSL_cleanse(owned.get(), sizeof(TPM2B_SENSITIVE_DATA));
-  return secret;
+  return key;
+}
+
+absl::StatusOr<std::string> TpmSealingKeystore::Seal(const base::SecretBytes& plaintext,
+                                                     std::string_view aad) {
+  if (plaintext.size() > kMaxPlaintext) {
+    return absl::InvalidArgumentError(absl::StrCat("TPM seal: plaintext is ", plaintext.size(),
+                                                   " bytes; at most 1 MiB can be sealed"));
+  }
+  BG_ASSIGN_OR_RETURN(base::SecretBytes data_key, crypto::GenerateAes256Key(*random_));
+  BG_ASSIGN_OR_RETURN(crypto::Aes256Gcm aead, crypto::Aes256Gcm::Create(data_key.Clone()));
+  BG_ASSIGN_OR_RETURN(internal::SealEnvelope e, SealDataKey(data_key, aad));
+  BG_ASSIGN_OR_RETURN(std::string prefix, internal::EncodeSealEnvelopePrefix(e));
+  BG_ASSIGN_OR_RETURN(e.aead, aead.Seal(plaintext, AeadAad(prefix, aad), *random_));
+  return internal::EncodeSealEnvelope(e);
+}
+
+absl::StatusOr<base::SecretBytes> TpmSealingKeystore::Unseal(std::string_view envelope,
+                                                             std::string_view aad) {
+  BG_ASSIGN_OR_RETURN(internal::SealEnvelope e, internal::DecodeSealEnvelope(envelope));
+  BG_RETURN_IF_ERROR(CheckEnvelope(e));
+  BG_ASSIGN_OR_RETURN(base::SecretBytes data_key, UnsealDataKey(e, aad));
+  BG_ASSIGN_OR_RETURN(crypto::Aes256Gcm aead, crypto::Aes256Gcm::Create(std::move(data_key)));
+  BG_ASSIGN_OR_RETURN(std::string prefix, internal::EncodeSealEnvelopePrefix(e));
+  absl::StatusOr<base::SecretBytes> plaintext = aead.Open(e.aead, AeadAad(prefix, aad));
+  if (!plaintext.ok()) {
+    return absl::DataLossError(
+        "TPM seal envelope: the sealed share fails authentication (tampered ciphertext)");
+  }
+  return plaintext;
+}
+
+absl::Status TpmSealingKeystore::CheckEnvelope(const internal::SealEnvelope& e) const {
+  BG_ASSIGN_OR_RETURN(TPML_PCR_SELECTION pcrs, internal::ToTpml(options_.pcrs));
+  if (e.srk_handle != options_.srk_handle) {
+    return absl::InvalidArgumentError(absl::StrCat("TPM seal envelope names another key (SRK ",
+                                                   HandleHex(e.srk_handle), "); this keystore is ",
+                                                   Describe()));
+  }
+  if (e.pcr_bank != pcrs.pcrSelections[0].hash || e.pcr_select != SelectBytes(pcrs)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "TPM seal envelope names another PCR selection than ", options_.pcrs.ToString(),
+        " (firmware-config changed? re-seal by rotating the credential)"));
+  }
+  if (e.srk_name != srk_name_) {
+    return absl::DataLossError(absl::StrCat("TPM seal envelope was sealed under another SRK at ",
+                                            HandleHex(e.srk_handle),
+                                            " (a re-provisioned or foreign TPM)"));
+  }
+  return CheckSealedPublic(e.public_area.publicArea);
 }
 
 std::string TpmSealingKeystore::Describe() const {

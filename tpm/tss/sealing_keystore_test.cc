@@ -98,13 +98,16 @@ TEST_CASE("EnvelopeNamingAnotherSrkIsInvalidArgument", "[tpm]") {
   CHECK_THAT(std::string(opened.status().message()), Catch::Contains("another key"));
 }
 
-TEST_CASE("SealRejectsEmptyAndOversizedPlaintext", "[tpm]") {
+TEST_CASE("SealsEmptyAndLargeSharesAndRejectsOver1MiB", "[tpm]") {
   Fixture f;
-  CHECK(f.keystore->Seal(base::SecretBytes(), kAad).status().code() ==
+  for (size_t size : {size_t{0}, size_t{4096}, size_t{1} << 20}) {
+    auto envelope = f.keystore->Seal(base::SecretBytes(size), kAad);
+    INFO(size << ": " << envelope.status().ToString());
+    REQUIRE(envelope.ok());
+    CHECK(f.keystore->Unseal(*envelope, kAad)->size() == size);
+  }
+  CHECK(f.keystore->Seal(base::SecretBytes((size_t{1} << 20) + 1), kAad).status().code() ==
         absl::StatusCode::kInvalidArgument);
-  CHECK(f.keystore->Seal(base::SecretBytes(129), kAad).status().code() ==
-        absl::StatusCode::kInvalidArgument);
-  CHECK(f.keystore->Seal(base::SecretBytes(128), kAad).ok());
 }
 
 TEST_CASE("MissingSrkIsFailedPreconditionWhenNotCreating", "[tpm]") {
@@ -128,6 +131,16 @@ TEST_CASE("SealedShareSurvivesSwtpmPowerLoss", "[tpm]") {
   INFO(opened.status().ToString());
   REQUIRE(opened.ok());
   CHECK(*opened == Share());
+}
+
+TEST_CASE("EnvelopeFromAnotherTpmWithTheSameSrkHandleIsDataLoss", "[tpm]") {
+  Fixture a;
+  Fixture b;  // another swtpm: another SRK at the same handle
+  auto envelope = a.keystore->Seal(Share(), kAad);
+  REQUIRE(envelope.ok());
+  auto opened = b.keystore->Unseal(*envelope, kAad);
+  CHECK(opened.status().code() == absl::StatusCode::kDataLoss);
+  CHECK_THAT(std::string(opened.status().message()), Catch::Contains("another SRK"));
 }
 
 TEST_CASE("DescribeNamesSrkAndPcrPolicy", "[tpm]") {

@@ -71,6 +71,13 @@ absl::Status AppendTpm(std::string& out, const T& value,
 }  // namespace
 
 absl::StatusOr<std::string> EncodeSealEnvelope(const SealEnvelope& e) {
+  BG_ASSIGN_OR_RETURN(std::string out, EncodeSealEnvelopePrefix(e));
+  PutUint(out, e.aead.size(), 4);
+  out += e.aead;
+  return out;
+}
+
+absl::StatusOr<std::string> EncodeSealEnvelopePrefix(const SealEnvelope& e) {
   std::string out(kMagic);
   PutUint(out, kSealEnvelopeVersion, 1);
   PutUint(out, e.srk_handle, 4);
@@ -107,6 +114,8 @@ absl::StatusOr<SealEnvelope> DecodeSealEnvelope(std::string_view bytes) {
   BG_ASSIGN_OR_RETURN(e.pcr_select, r.Bytes("pcr_select", select_size));
   BG_RETURN_IF_ERROR(r.Tpm("public", &Tss2_MU_TPM2B_PUBLIC_Unmarshal, &e.public_area));
   BG_RETURN_IF_ERROR(r.Tpm("private", &Tss2_MU_TPM2B_PRIVATE_Unmarshal, &e.private_area));
+  BG_ASSIGN_OR_RETURN(uint64_t aead_size, r.Uint("aead_size", 4));
+  BG_ASSIGN_OR_RETURN(e.aead, r.Bytes("aead", aead_size));
   BG_RETURN_IF_ERROR(r.End());
   // Tss2_MU does not check a TPM2B's size against its contents; re-encoding
   // must give back exactly the input, so no byte goes unchecked.

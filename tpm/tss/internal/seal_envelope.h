@@ -7,10 +7,15 @@
 //   pcr_bank     UINT16   TPM_ALG_ID of the PCR bank in the policy
 //   pcr_select   UINT8 sizeofSelect, then that many bitmap bytes
 //   public       TPM2B_PUBLIC   the sealed-data object's public area
-//   private      TPM2B_PRIVATE  its encrypted sensitive area (TPM-wrapped)
+//   private      TPM2B_PRIVATE  its encrypted sensitive area (TPM-wrapped): a
+//                               fresh 32-byte data key
+//   aead_size    UINT32
+//   aead         AES-256-GCM under the data key (vault/crypto/aead.h:
+//                IV || ciphertext || tag) of the plaintext, with associated
+//                data = every envelope byte before aead_size || caller's AAD
 //
-// Public bytes only: the share is inside `private`, encrypted and integrity
-// protected by the TPM under the SRK; it opens only in this TPM.
+// Public bytes only: the data key is inside `private`, encrypted and
+// integrity protected by the TPM under the SRK; it opens only in this TPM.
 //
 // Thread-safety: pure functions.
 #ifndef BREAKGLASS_TPM_TSS_INTERNAL_SEAL_ENVELOPE_H_
@@ -35,7 +40,12 @@ struct SealEnvelope {
   std::string pcr_select;  // sizeofSelect bytes of bitmap
   TPM2B_PUBLIC public_area = {};
   TPM2B_PRIVATE private_area = {};
+  std::string aead;
 };
+
+// The envelope bytes up to (not including) aead_size, which the AEAD
+// authenticates.
+absl::StatusOr<std::string> EncodeSealEnvelopePrefix(const SealEnvelope& envelope);
 
 // INTERNAL only when marshalling fails (cannot happen for TPM-made objects).
 absl::StatusOr<std::string> EncodeSealEnvelope(const SealEnvelope& envelope);
