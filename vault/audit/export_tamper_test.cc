@@ -22,17 +22,9 @@ using verify::Where;
 
 constexpr uint64_t kN = testing::kBuiltLeaves;
 
-std::string AkPem() {
-  return crypto::SigningKey::Generate(crypto::SignatureAlgorithm::kEcdsaP256Sha256)
-      ->public_key()
-      .ToPem();
-}
-
 // One built and exported log per test case; trials work on copies.
 struct World {
-  testing::TestCounter checkpoint{"checkpoint", 1000};
-  testing::TestCounter release{"release", 40};
-  testing::ExportFixture fx{&checkpoint, &release, AkPem()};
+  testing::ExportFixture fx;
   fs::path pristine;
 
   World() {
@@ -44,7 +36,6 @@ struct World {
 
 verify::VerifyOptions Options() {
   verify::VerifyOptions o;
-  o.check_tpm = false;  // the stand-in counters' evidence is not TPM evidence
   o.threads = 1;
   return o;
 }
@@ -174,19 +165,31 @@ TEST_CASE("A rolled-back bundle is reported", "[export]") {
     CHECK(FirstBad(dir) == Finding{Where::kCheckpoint, 12});
   }
   {
-    // ... and with the newer checkpoints removed: the leaves after 12 are
-    // reported as vouched for by nothing.
+    // ... and with the newer checkpoints and their TPM evidence removed: the
+    // anchor at leaf 16 is followed by another, so it was completed, and its
+    // checkpoint is missing — withheld.
     const fs::path dir = w.Copy();
     testing::Spit(dir / verify::kLatestCheckpointFile,
                   testing::Slurp(dir / verify::CheckpointFile(12)));
-    fs::remove(dir / verify::CheckpointFile(17));
-    fs::remove(dir / verify::CheckpointFile(21));
+    for (uint64_t size : {17, 21}) {
+      fs::remove(dir / verify::CheckpointFile(size));
+      fs::remove(dir / verify::EvidenceAttestFile(size, "checkpoint"));
+      fs::remove(dir / verify::EvidenceSignatureFile(size, "checkpoint"));
+    }
     const auto s = verify::VerifyBundle(dir, Options());
-    REQUIRE(s.ok());
-    CHECK(s->unanchored_leaves == kN - 12);
-    verify::VerifyOptions strict = Options();
-    strict.strict = true;
-    CHECK_FALSE(verify::VerifyBundle(dir, strict).ok());
+    INFO(s.status().ToString());
+    CHECK(verify::FindingOf(s.status()) == Finding{Where::kLeaf, 16});
+    CHECK(std::string(s.status().message()).find("withheld") != std::string::npos);
+
+    // Without the TPM checks the leaves after 12 are still reported as
+    // vouched for by nothing.
+    verify::VerifyOptions tree_only = Options();
+    tree_only.check_tpm = false;
+    const auto t = verify::VerifyBundle(dir, tree_only);
+    REQUIRE(t.ok());
+    CHECK(t->unanchored_leaves == kN - 12);
+    tree_only.strict = true;
+    CHECK_FALSE(verify::VerifyBundle(dir, tree_only).ok());
   }
 }
 

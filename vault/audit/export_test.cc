@@ -22,16 +22,8 @@ using testing::ExportFixture;
 using testing::Lines;
 using testing::Slurp;
 
-std::string AkPem() {
-  auto key = crypto::SigningKey::Generate(crypto::SignatureAlgorithm::kEcdsaP256Sha256);
-  REQUIRE(key.ok());
-  return key->public_key().ToPem();
-}
-
 struct World {
-  testing::TestCounter checkpoint{"checkpoint", 1000};
-  testing::TestCounter release{"release", 40};
-  ExportFixture fx{&checkpoint, &release, AkPem()};
+  ExportFixture fx;
 };
 
 verify::VerifyOptions TreeOnly() {
@@ -106,13 +98,40 @@ TEST_CASE("An exported bundle verifies offline: tree, notes, consistency", "[exp
   CHECK(s->origin == testing::kExportOrigin);
 }
 
-TEST_CASE("Evidence that is not a TPM's is refused at the first anchor", "[export]") {
-  // TestCounter's evidence is a readable stand-in, not TPMS_ATTEST.
+TEST_CASE("An exported bundle's TPM anchoring verifies offline", "[export]") {
   World w;
   w.fx.Build();
-  const absl::StatusOr<verify::Summary> s = verify::VerifyBundle(w.fx.Export());
-  REQUIRE_FALSE(s.ok());
-  CHECK(verify::FindingOf(s.status()) == verify::Finding{verify::Where::kCheckpoint, 2});
+  verify::VerifyOptions o;
+  o.trusted_log_key = w.fx.log_key();
+  o.trusted_ak_fingerprint = w.fx.ak_fingerprint();
+  o.strict = true;  // no warning at all
+  const absl::StatusOr<verify::Summary> s = verify::VerifyBundle(w.fx.Export(), o);
+  INFO(s.status().ToString());
+  REQUIRE(s.ok());
+  CHECK(s->anchors == 5);
+  CHECK(s->sealed_anchors == 5);
+  CHECK(s->evidence == 7);  // genesis and release anchors certify both counters
+  CHECK(s->ak_fingerprint == w.fx.ak_fingerprint());
+  REQUIRE(s->counters.size() == 2);
+  const verify::CounterSummary& c = s->counters[0];
+  CHECK(c.label == "checkpoint");
+  CHECK(c.start_value == testing::kCheckpointStart);
+  CHECK(c.first_certified == testing::kCheckpointStart + 1);
+  CHECK(c.last_certified == testing::kCheckpointStart + 5);
+  const verify::CounterSummary& r = s->counters[1];
+  CHECK(r.label == "release");
+  CHECK(r.first_certified == testing::kReleaseStart + 1);
+  CHECK(r.last_certified == testing::kReleaseStart + 2);
+  CHECK(s->tpm_clock_last > s->tpm_clock_first);
+}
+
+TEST_CASE("An attestation key other than the trusted one is refused", "[export]") {
+  World w;
+  w.fx.Build();
+  verify::VerifyOptions o;
+  o.trusted_ak_fingerprint = "SHA256:" + std::string(64, '0');
+  const absl::StatusOr<verify::Summary> s = verify::VerifyBundle(w.fx.Export(), o);
+  CHECK(verify::FindingOf(s.status()) == verify::Finding{verify::Where::kLeaf, 0});
 }
 
 TEST_CASE("Leaves after the last anchor are reported as an unanchored tail", "[export]") {

@@ -1,7 +1,8 @@
 // A real audit log for export and verification tests (for tests only): SQLite
 // through the TransactionRunner, AuditLog, and the anchoring protocol
-// (AnchorProtocol) with a software Ed25519 log key, over counters given by
-// the test. Build() writes the standard small log:
+// (AnchorProtocol) with a software Ed25519 log key, over tpm/fake counters
+// whose NV_Certify evidence is real TPM format, signed by an in-memory P-256
+// attestation key. Build() writes the standard small log:
 //
 //   leaf 0 provision, leaf 1 genesis anchor          -> checkpoint 2
 //   leaves 2..5 events, leaf 6 routine anchor         -> checkpoint 7
@@ -22,7 +23,9 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "tpm/fake/fake_counter.h"
 #include "tpm/monotonic_counter.h"
+#include "vault/base/encoding.h"
 #include "vault/audit/anchor_protocol.h"
 #include "vault/audit/anchor_test_util.h"
 #include "vault/audit/export.h"
@@ -36,30 +39,53 @@ namespace breakglass::audit::testing {
 
 inline constexpr uint64_t kBuiltLeaves = 21;
 inline constexpr char kExportOrigin[] = "breakglass.test/export";
+inline constexpr uint64_t kCheckpointStart = 1000;
+inline constexpr uint64_t kReleaseStart = 40;
+
+// Forwards to a counter that can be replaced: the same NV index on a TPM whose
+// state (clock, reset count) the test rewrites.
+class SwitchableCounter final : public tpm::MonotonicCounter {
+ public:
+  explicit SwitchableCounter(tpm::MonotonicCounter* target) : target_(target) {}
+  void Switch(tpm::MonotonicCounter* target) { target_ = target; }
+  absl::StatusOr<uint64_t> Read() override { return target_->Read(); }
+  absl::StatusOr<uint64_t> Increment() override { return target_->Increment(); }
+  absl::StatusOr<tpm::CounterEvidence> Certify(std::string_view q) override {
+    return target_->Certify(q);
+  }
+  std::string Label() const override { return target_->Label(); }
+
+ private:
+  tpm::MonotonicCounter* target_;
+};
 
 class ExportFixture final {
  public:
-  // `checkpoint` and `release` are the TPM counters (borrowed); `ak_pem` the
-  // public key their evidence is signed with (recorded at provisioning).
-  ExportFixture(tpm::MonotonicCounter* checkpoint, tpm::MonotonicCounter* release,
-                std::string ak_pem)
-      : checkpoint_(checkpoint), release_(release), ak_pem_(std::move(ak_pem)) {
+  ExportFixture() : ak_(*tpm::FakeAttestationKey::Generate()) {
+    checkpoint_raw_ = MakeCounter("checkpoint", 0x01500010, kCheckpointStart, {});
+    release_raw_ = MakeCounter("release", 0x01500011, kReleaseStart, {});
+    checkpoint_.Switch(checkpoint_raw_.get());
+    release_.Switch(release_raw_.get());
     auto runner = store::TransactionRunner::Open(dir_.File("state.db"), AuditLog::Migrations());
     REQUIRE(runner.ok());
     runner_ = *std::move(runner);
     auto log = AuditLog::Create(runner_.get(), &clock_);
     REQUIRE(log.ok());
     log_ = *std::move(log);
-    AnchorDeps deps{runner_.get(), log_.get(), &signer_, checkpoint_, release_, nullptr};
+    AnchorDeps deps{runner_.get(), log_.get(), &signer_, &checkpoint_, &release_, nullptr};
     auto protocol = AnchorProtocol::Create(std::move(deps), kExportOrigin);
     REQUIRE(protocol.ok());
     protocol_ = *std::move(protocol);
   }
 
   void Provision() {
-    ProvisionRequest request = TestProvisionRequest();
-    request.ak_public_key_pem = ak_pem_;
-    REQUIRE(protocol_->Provision(request).ok());
+    const ProvisionRequest request{ak_->PublicKeyPem(), checkpoint_raw_->nv_index(),
+                                   base::HexEncode(checkpoint_raw_->WrittenIndexName()),
+                                   release_raw_->nv_index(),
+                                   base::HexEncode(release_raw_->WrittenIndexName())};
+    absl::StatusOr<AnchorResult> r = protocol_->Provision(request);
+    INFO(r.status().ToString());
+    REQUIRE(r.ok());
   }
 
   void Events(int n) {
@@ -74,6 +100,7 @@ class ExportFixture final {
 
   void Anchor(AnchorKind kind) {
     absl::StatusOr<AnchorResult> r = protocol_->Anchor(kind);
+    INFO(r.status().ToString());
     REQUIRE(r.ok());
     REQUIRE_FALSE(r->rollback.has_value());
   }
@@ -92,6 +119,16 @@ class ExportFixture final {
     REQUIRE(*log_->Size() == kBuiltLeaves);
   }
 
+  // From now on the TPM reports `clock` (then ticks on from it): the same AK,
+  // NV indices and counter values, as after a reset or a clock change.
+  void SetTpmClock(const tpm::ClockInfo& clock) {
+    replaced_.push_back(
+        MakeCounter("checkpoint", 0x01500010, *checkpoint_raw_->Read(), clock));
+    checkpoint_.Switch(replaced_.back().get());
+    replaced_.push_back(MakeCounter("release", 0x01500011, *release_raw_->Read(), clock));
+    release_.Switch(replaced_.back().get());
+  }
+
   // Exports into a new directory `name` of the fixture's temp dir.
   std::filesystem::path Export(const std::string& name = "bundle") {
     const std::filesystem::path dir = dir_.path() / name;
@@ -104,15 +141,34 @@ class ExportFixture final {
   const std::filesystem::path& tmp() const { return dir_.path(); }
   store::TransactionRunner& runner() { return *runner_; }
   AuditLog& log() { return *log_; }
-  AnchorProtocol& protocol() { return *protocol_; }
   TestSigner& signer() { return signer_; }
+  tpm::MonotonicCounter& checkpoint_counter() { return checkpoint_; }
+  tpm::MonotonicCounter& release_counter() { return release_; }
   std::string log_key() const { return protocol_->verifier().ToString(); }
+  const merkle::NoteVerifier& verifier() const { return protocol_->verifier(); }
+  std::string ak_fingerprint() const {
+    return crypto::PublicKey::FromPem(ak_->PublicKeyPem())->FingerprintHex();
+  }
 
  private:
+  std::unique_ptr<tpm::FakeCounter> MakeCounter(std::string label, uint32_t index, uint64_t value,
+                                                std::optional<tpm::ClockInfo> clock) {
+    tpm::FakeCounterOptions o;
+    o.label = std::move(label);
+    o.nv_index = index;
+    o.initial_value = value;
+    o.written = true;
+    if (clock.has_value()) o.clock_info = *clock;
+    return *tpm::FakeCounter::Create(o, ak_);
+  }
+
   store::testing::TempDir dir_;
-  tpm::MonotonicCounter* checkpoint_;
-  tpm::MonotonicCounter* release_;
-  std::string ak_pem_;
+  std::shared_ptr<const tpm::FakeAttestationKey> ak_;
+  std::unique_ptr<tpm::FakeCounter> checkpoint_raw_;
+  std::unique_ptr<tpm::FakeCounter> release_raw_;
+  std::vector<std::unique_ptr<tpm::FakeCounter>> replaced_;
+  SwitchableCounter checkpoint_{nullptr};
+  SwitchableCounter release_{nullptr};
   base::FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
   TestSigner signer_;
   std::unique_ptr<store::TransactionRunner> runner_;

@@ -130,24 +130,25 @@ absl::Status AnchorChain::OnProvision(std::string_view leaf) {
 }
 
 absl::Status AnchorChain::CheckProvisionFiles(std::string_view leaf, const std::string& ak_pem) {
-  absl::StatusOr<crypto::PublicKey> ak = crypto::PublicKey::FromPem(ak_pem);
-  if (!ak.ok() || ak->algorithm() != crypto::SignatureAlgorithm::kEcdsaP256Sha256) {
-    return absl::InvalidArgumentError("ak_public_key_pem is not an ECDSA P-256 public key");
+  absl::StatusOr<tpm::EvidenceVerifier> verifier = tpm::EvidenceVerifier::Create(ak_pem);
+  if (!verifier.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("ak_public_key_pem: ", verifier.status().message()));
   }
-  if (!trusted_ak_fingerprint_.empty() && ak->FingerprintHex() != trusted_ak_fingerprint_) {
-    return absl::InvalidArgumentError(absl::StrCat("its attestation key ", ak->FingerprintHex(),
+  const crypto::PublicKey& ak = verifier->ak();
+  if (!trusted_ak_fingerprint_.empty() && ak.FingerprintHex() != trusted_ak_fingerprint_) {
+    return absl::InvalidArgumentError(absl::StrCat("its attestation key ", ak.FingerprintHex(),
                                                    " is not the trusted ", trusted_ak_fingerprint_));
   }
   BG_ASSIGN_OR_RETURN(const std::string file_pem, ReadBundleFile(dir_, kAkFile));
   absl::StatusOr<crypto::PublicKey> file_ak = crypto::PublicKey::FromPem(file_pem);
-  if (!file_ak.ok() || !(*file_ak == *ak)) {
+  if (!file_ak.ok() || !(*file_ak == ak)) {
     return absl::InvalidArgumentError(absl::StrCat(kAkFile, " is not the key it records"));
   }
   BG_ASSIGN_OR_RETURN(const std::string record, ReadBundleFile(dir_, kProvisioningFile));
   if (record != absl::StrCat(std::string(leaf), "\n")) {
     return absl::InvalidArgumentError(absl::StrCat(kProvisioningFile, " is not this leaf"));
   }
-  ak_ = *std::move(ak);
+  evidence_verifier_ = *std::move(verifier);
   return absl::OkStatus();
 }
 
@@ -258,23 +259,20 @@ absl::Status AnchorChain::CheckEvidence(uint64_t size, const std::string& body,
   if (!attest.ok() || !sig.ok()) return fail("missing (the anchor leaf says this counter moved)");
   unused_evidence_.erase(attest_file);
   unused_evidence_.erase(sig_file);
-  absl::StatusOr<CertifiedCounter> c = VerifyCounterEvidence(*attest, *sig, *ak_);
+  const ProvisionedCounter& want = counters_.at(label);
+  absl::StatusOr<tpm::CertifiedCounter> c =
+      evidence_verifier_->Verify({*std::move(attest), *std::move(sig)}, want.nv_name);
   if (!c.ok()) return fail(c.status().message());
   if (c->qualifying_data != crypto::Sha256String(body)) {
     return fail("its qualifying data is not SHA-256 of this checkpoint's text: it certifies "
                 "another checkpoint");
   }
-  const ProvisionedCounter& want = counters_.at(label);
-  if (c->nv_name != want.nv_name) {
-    return fail(absl::StrCat("it certifies NV index name ", base::HexEncode(c->nv_name),
-                             ", not the provisioned ", base::HexEncode(want.nv_name)));
-  }
   if (c->value != stated) {
     return fail(absl::StrCat("the TPM certifies value ", c->value, " but anchor leaf ", size - 1,
                              " states ", stated));
   }
-  BG_RETURN_IF_ERROR(CheckClock(size, label, *c));
-  const Clock now{c->reset_count, c->restart_count, c->clock};
+  BG_RETURN_IF_ERROR(CheckClock(size, label, c->clock_info));
+  const Clock now{c->clock_info.reset_count, c->clock_info.restart_count, c->clock_info.clock};
   const auto key = [](const Clock& k) { return std::tie(k.reset_count, k.restart_count, k.clock); };
   if (!newest->has_value() || key(**newest) < key(now)) *newest = now;
   auto [range, inserted] = certified_range_.try_emplace(label, c->value, c->value);
@@ -284,7 +282,7 @@ absl::Status AnchorChain::CheckEvidence(uint64_t size, const std::string& body,
 }
 
 absl::Status AnchorChain::CheckClock(uint64_t size, const std::string& label,
-                                     const CertifiedCounter& c) {
+                                     const tpm::ClockInfo& c) {
   if (!clock_.has_value()) return absl::OkStatus();
   const Clock& prev = *clock_;
   const auto fail = [&](std::string_view what, uint64_t was, uint64_t now) {
@@ -327,7 +325,9 @@ absl::Status AnchorChain::Finish(std::vector<std::string>* warnings) {
 }
 
 void AnchorChain::FillSummary(Summary* summary) const {
-  if (ak_.has_value()) summary->ak_fingerprint = ak_->FingerprintHex();
+  if (evidence_verifier_.has_value()) {
+    summary->ak_fingerprint = evidence_verifier_->ak().FingerprintHex();
+  }
   summary->anchors = anchors_;
   summary->sealed_anchors = sealed_anchors_;
   summary->evidence = evidence_checked_;

@@ -37,10 +37,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "tpm/evidence/verifier.h"
 #include "vault/crypto/signature.h"
 #include "vault/verify/finding.h"
 #include "vault/verify/summary.h"
-#include "vault/verify/tpm_evidence.h"
 
 namespace breakglass::verify {
 
@@ -115,7 +115,7 @@ class AnchorChain final {
   absl::Status Seal(uint64_t size, const std::string& body);
   absl::Status CheckEvidence(uint64_t size, const std::string& body, const std::string& label,
                              uint64_t stated, std::optional<Clock>* newest);
-  absl::Status CheckClock(uint64_t size, const std::string& label, const CertifiedCounter& c);
+  absl::Status CheckClock(uint64_t size, const std::string& label, const tpm::ClockInfo& c);
   bool HasEvidenceFor(uint64_t size) const;
 
   std::filesystem::path dir_;
@@ -125,7 +125,7 @@ class AnchorChain final {
   std::set<std::string> unused_evidence_;  // tpm/ files not yet matched to an anchor
 
   bool provisioned_ = false;
-  std::optional<crypto::PublicKey> ak_;
+  std::optional<tpm::EvidenceVerifier> evidence_verifier_;  // over the provisioned AK
   std::map<std::string, ProvisionedCounter, std::less<>> counters_;  // by label
   std::optional<Stated> last_;              // the last anchor leaf's statement
   std::optional<uint64_t> pending_;         // seq of an anchor whose checkpoint is still ahead
