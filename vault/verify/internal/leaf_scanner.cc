@@ -1,5 +1,6 @@
 #include "vault/verify/internal/leaf_scanner.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <string>
@@ -45,9 +46,52 @@ std::string Unescape(const Key& k) {
   return out;
 }
 
+// Byte order of short strings; keys nearly always differ in their first
+// bytes, so a loop beats a memcmp call.
+bool BytesLess(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+  }
+  return a.size() < b.size();
+}
+
+bool BytesEqual(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 bool KeyLess(const Key& a, const Key& b) {
-  if (!a.escaped && !b.escaped) return a.raw < b.raw;
+  if (!a.escaped && !b.escaped) return BytesLess(a.raw, b.raw);
   return Unescape(a) < Unescape(b);
+}
+
+// The common field named `key`, or kCommonCount. Dispatches on the length so
+// each key costs at most two short comparisons.
+int CommonFieldOf(std::string_view key) {
+  const auto is = [&](int f) { return BytesEqual(key, kCommonNames[f]) ? f : kCommonCount; };
+  switch (key.size()) {
+    case 3: return is(kSeq);
+    case 4: return key[1] == 'i' ? is(kTime) : is(kType);
+    case 5: return is(kActor);
+    case 6: return is(kReason);
+    case 7: return is(kSubject);
+    case 8: return is(kIncident);
+    default: return kCommonCount;
+  }
+}
+
+// True when none of the 8 bytes in `w` needs a closer look inside a string:
+// a quote, a backslash, a control character (< 0x20) or a non-ASCII byte.
+bool AllPlain(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  const auto has_zero = [&](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+  return ((w & kHighs) | below_space | has_zero(w ^ (kOnes * '"')) |
+          has_zero(w ^ (kOnes * '\\'))) == 0;
 }
 
 bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
@@ -103,10 +147,7 @@ bool Scanner::TopObject(LeafFields* out) {
     if (!first && !KeyLess(prev, key)) return Fail("object keys out of order or repeated");
     prev = key;
     if (!Expect(':', "expected ':' after an object key")) return false;
-    int field = kCommonCount;
-    if (!key.escaped) {
-      for (int f = 0; f < kCommonCount; ++f) field = kCommonNames[f] == key.raw ? f : field;
-    }
+    const int field = key.escaped ? kCommonCount : CommonFieldOf(key.raw);
     if (!(field < kCommonCount ? CommonValue(field, out) : Value(1))) return false;
     seen |= field < kCommonCount ? (1u << field) : 0;
     if (More() && *p_ == ',') {
@@ -214,6 +255,12 @@ bool Scanner::String(std::string_view* raw) {
   ++p_;  // the opening quote
   const char* start = p_;
   while (true) {
+    while (end_ - p_ >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p_, 8);
+      if (!AllPlain(w)) break;
+      p_ += 8;
+    }
     while (More() && kClass[static_cast<unsigned char>(*p_)] == kPlain) ++p_;
     if (!More()) return Fail("unterminated string");
     switch (kClass[static_cast<unsigned char>(*p_)]) {

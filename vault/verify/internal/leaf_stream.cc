@@ -1,6 +1,7 @@
 #include "vault/verify/internal/leaf_stream.h"
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -21,11 +22,24 @@ absl::Status OpenError(const std::string& name, int err) {
 
 }  // namespace
 
+void ReadBuffer::Resize(size_t n) {
+  if (n > capacity_) {
+    const size_t capacity = std::max(n, capacity_ * 2);
+    auto bigger = std::make_unique<char[]>(capacity);
+    if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
+    data_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+  size_ = n;
+}
+
 void PrepareLeaves(LeafBatch& batch, size_t begin, size_t end, TreeHasher& hasher) {
   for (size_t j = begin; j < end; ++j) {
     PreparedLeaf& leaf = batch.leaves[j];
     const std::string_view bytes = batch.Bytes(leaf);
-    leaf.hash = hasher.Leaf(bytes);
+    // The byte before the leaf is no leaf's byte: it becomes the 0x00 prefix.
+    batch.buffer.data()[leaf.offset - 1] = 0x00;
+    leaf.hash = hasher.PrefixedLeaf(std::string_view(bytes.data() - 1, bytes.size() + 1));
     leaf.status = ScanLeaf(bytes, &leaf.fields);
     const uint64_t index = batch.first_index + j;
     if (leaf.status.ok() && leaf.fields.seq != index) {
@@ -92,15 +106,18 @@ absl::StatusOr<std::unique_ptr<LeafBatch>> LeafStream::ReadBatch() {
     batch = std::move(spare_.back());
     spare_.pop_back();
   }
-  batch->buffer.swap(carry_);
+  batch->buffer.Resize(1 + carry_.size());
+  if (!carry_.empty()) std::memcpy(batch->buffer.data() + 1, carry_.data(), carry_.size());
   carry_.clear();
   batch->leaves.clear();
   batch->unterminated = false;
   batch->first_index = next_index_;
-  size_t want = kBatchBytes;
+  size_t want = 1 + kBatchBytes;
   while (true) {
     if (absl::Status s = Fill(&batch->buffer, want); !s.ok()) return s;
-    if (eof_ || batch->buffer.find('\n') != std::string::npos) break;
+    if (eof_ || std::memchr(batch->buffer.data() + 1, '\n', batch->buffer.size() - 1) != nullptr) {
+      break;
+    }
     if (batch->buffer.size() >= kMaxLeafBytes) {
       return absl::OutOfRangeError(absl::StrCat("leaf ", next_index_, ": longer than ",
                                                 kMaxLeafBytes >> 20, " MiB without a newline"));
@@ -113,10 +130,10 @@ absl::StatusOr<std::unique_ptr<LeafBatch>> LeafStream::ReadBatch() {
 }
 
 // Reads until `buffer` holds `want` bytes or the file ends.
-absl::Status LeafStream::Fill(std::string* buffer, size_t want) {
+absl::Status LeafStream::Fill(ReadBuffer* buffer, size_t want) {
   size_t have = buffer->size();
   if (have >= want) return absl::OkStatus();
-  buffer->resize(want);
+  buffer->Resize(want);
   while (have < want) {
     const size_t n = std::fread(buffer->data() + have, 1, want - have, file_.get());
     have += n;
@@ -128,14 +145,14 @@ absl::Status LeafStream::Fill(std::string* buffer, size_t want) {
       break;
     }
   }
-  buffer->resize(have);
+  buffer->Resize(have);
   return absl::OkStatus();
 }
 
 void LeafStream::SplitLines(LeafBatch& batch, bool at_eof) {
   const char* data = batch.buffer.data();
   const size_t size = batch.buffer.size();
-  size_t start = 0;
+  size_t start = 1;
   while (start < size) {
     const void* nl = std::memchr(data + start, '\n', size - start);
     if (nl == nullptr) break;
@@ -155,8 +172,8 @@ void LeafStream::SplitLines(LeafBatch& batch, bool at_eof) {
     start = size;
   }
   carry_.assign(data + start, size - start);
-  bytes_read_ += start;
-  batch.buffer.resize(start);
+  bytes_read_ += start - 1;
+  batch.buffer.Resize(start);
 }
 
 void LeafStream::Enqueue(LeafBatch* batch) {

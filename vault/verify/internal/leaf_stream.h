@@ -49,15 +49,33 @@ struct PreparedLeaf {
   absl::Status status;  // the scan or sequence failure, or OK
 };
 
+// Bytes read from the file. Grows without zero-filling and keeps its
+// capacity across batches.
+class ReadBuffer final {
+ public:
+  char* data() { return data_.get(); }
+  const char* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+  // Keeps the first min(n, size()) bytes; new bytes are uninitialised.
+  void Resize(size_t n);
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
 struct LeafBatch {
   uint64_t first_index = 0;  // leaf index of leaves[0]
-  std::string buffer;
+  // Byte 0 is reserved; lines start at 1. The byte before each leaf (byte 0,
+  // or the previous line's newline) becomes its 0x00 hashing prefix.
+  ReadBuffer buffer;
   std::vector<PreparedLeaf> leaves;
   bool unterminated = false;  // the last leaf of the file lacks its newline
   int pending_chunks = 0;     // guarded by LeafStream's mutex
 
   std::string_view Bytes(const PreparedLeaf& leaf) const {
-    return std::string_view(buffer).substr(leaf.offset, leaf.length);
+    return std::string_view(buffer.data() + leaf.offset, leaf.length);
   }
 };
 
@@ -90,7 +108,7 @@ class LeafStream final {
 
   absl::Status ReadAhead();
   absl::StatusOr<std::unique_ptr<LeafBatch>> ReadBatch();
-  absl::Status Fill(std::string* buffer, size_t want);
+  absl::Status Fill(ReadBuffer* buffer, size_t want);
   void SplitLines(LeafBatch& batch, bool at_eof);
   void Enqueue(LeafBatch* batch);
   void WaitPrepared(LeafBatch* batch);

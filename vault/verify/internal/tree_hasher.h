@@ -1,16 +1,15 @@
 // RFC 9162 §2.1.1 leaf and node hashing tuned for streaming verification.
 //
 // Computes exactly what merkle::HashLeaf / merkle::HashChildren compute (the
-// tests compare them), but fetches the SHA-256 implementation once and reuses
-// one digest context, instead of resolving the algorithm on every hash: that
-// lookup costs more than hashing a 200-byte leaf, and offline verification
-// must run near the speed of SHA-256 itself (DESIGN.md "Performance shape").
+// tests compare them) without EVP's per-digest setup (algorithm fetch,
+// context allocation, provider dispatch), which costs as much as hashing a
+// 200-byte leaf: offline verification must run near the speed of SHA-256
+// itself (DESIGN.md "Performance shape"). See tree_hasher.cc.
 //
-// Thread-safety: not thread-safe; use one per thread. Move-only.
+// Thread-safety: stateless; safe from many threads.
 #ifndef BREAKGLASS_VAULT_VERIFY_INTERNAL_TREE_HASHER_H_
 #define BREAKGLASS_VAULT_VERIFY_INTERNAL_TREE_HASHER_H_
 
-#include <memory>
 #include <string_view>
 
 #include "vault/merkle/tree.h"
@@ -19,21 +18,14 @@ namespace breakglass::verify::internal {
 
 class TreeHasher final {
  public:
-  // Aborts if OpenSSL cannot provide SHA-256 (as crypto::Sha256 does): a
-  // verifier that hashed nothing must never report success.
-  TreeHasher();
-  ~TreeHasher();
-  TreeHasher(TreeHasher&&) noexcept;
-  TreeHasher& operator=(TreeHasher&&) noexcept;
-
   // SHA-256(0x00 || leaf).
   merkle::Hash Leaf(std::string_view leaf);
+  // SHA-256(prefixed), for a leaf already preceded by its 0x00 byte in
+  // memory: one pass, no copy. `prefixed` must start with 0x00 (aborts
+  // otherwise: a caller bug).
+  merkle::Hash PrefixedLeaf(std::string_view prefixed);
   // SHA-256(0x01 || left || right).
   merkle::Hash Children(const merkle::Hash& left, const merkle::Hash& right);
-
- private:
-  struct State;
-  std::unique_ptr<State> state_;
 };
 
 }  // namespace breakglass::verify::internal
