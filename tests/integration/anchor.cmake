@@ -1,8 +1,9 @@
 # TPM anchoring of the audit log (vault/audit/anchor*): crash, rollback and
 # power-loss tests. anchor_crash_child is the process the crash tests kill.
 breakglass_library(breakglass_anchor_integration ALIAS anchor_integration
-  SOURCES anchor_hardware.cc anchor_check.cc anchor_crash.cc
-  DEPS breakglass::audit_anchor breakglass::tpm_evidence breakglass::tpm_fake breakglass::crypto
+  SOURCES anchor_hardware.cc anchor_hardware_real.cc anchor_check.cc anchor_crash.cc
+  DEPS breakglass::audit_anchor breakglass::tpm_evidence breakglass::tpm_fake
+       breakglass::tpm_tss breakglass::tpm_tss_testing breakglass::crypto
        breakglass::base absl::status
        absl::statusor absl::strings absl::synchronization absl::time)
 
@@ -17,3 +18,14 @@ breakglass_test(anchor_crash_test
 target_compile_definitions(anchor_crash_test PRIVATE
   BREAKGLASS_ANCHOR_CRASH_CHILD="$<TARGET_FILE:anchor_crash_child>")
 add_dependencies(anchor_crash_test anchor_crash_child)
+
+# The same against the real components: swtpm through tpm/tss (the log key is
+# a software key until hsm/pkcs11 is wired into anchor_hardware_real.cc).
+breakglass_test(anchor_hw_test
+  SOURCES anchor_hw_test.cc
+  DEPS breakglass::anchor_integration breakglass::test_harness_tpm
+  LABELS tpm
+  TIMEOUT 240)
+target_compile_definitions(anchor_hw_test PRIVATE
+  BREAKGLASS_ANCHOR_CRASH_CHILD="$<TARGET_FILE:anchor_crash_child>")
+add_dependencies(anchor_hw_test anchor_crash_child)

@@ -137,16 +137,13 @@ class SeedSigner final : public hsm::LogSigner {
 
 absl::StatusOr<Hardware> OpenFileHardware(const HardwareConfig& config) {
   const fs::path dir = config.dir;
-  BG_ASSIGN_OR_RETURN(const std::string seed, ReadFile(dir / "log.seed"));
-  BG_ASSIGN_OR_RETURN(crypto::SigningKey key,
-                      crypto::SigningKey::FromEd25519Seed(base::SecretBytes::CopyFrom(seed)));
   BG_ASSIGN_OR_RETURN(std::shared_ptr<const crypto::SigningKey> ak, LoadAk(dir));
   Hardware hw;
   hw.checkpoint = std::make_unique<FileCounter>(dir / "checkpoint.counter", "checkpoint",
                                                 kFileCheckpointIndex, ak);
   hw.release =
       std::make_unique<FileCounter>(dir / "release.counter", "release", kFileReleaseIndex, ak);
-  hw.signer = std::make_unique<SeedSigner>(std::move(key));
+  BG_ASSIGN_OR_RETURN(hw.signer, OpenSeedSigner(config.dir));
   hw.provision = {ak->public_key().ToPem(), kFileCheckpointIndex,
                   base::HexEncode(WrittenName(kFileCheckpointIndex)), kFileReleaseIndex,
                   base::HexEncode(WrittenName(kFileReleaseIndex))};
@@ -155,18 +152,56 @@ absl::StatusOr<Hardware> OpenFileHardware(const HardwareConfig& config) {
 
 }  // namespace
 
+absl::StatusOr<std::unique_ptr<hsm::LogSigner>> OpenSeedSigner(const std::string& dir) {
+  BG_ASSIGN_OR_RETURN(const std::string seed, ReadFile(fs::path(dir) / "log.seed"));
+  BG_ASSIGN_OR_RETURN(crypto::SigningKey key,
+                      crypto::SigningKey::FromEd25519Seed(base::SecretBytes::CopyFrom(seed)));
+  return std::make_unique<SeedSigner>(std::move(key));
+}
+
 std::vector<std::string> HardwareConfig::ToArgs() const {
-  return {absl::StrCat("--hw-kind=", kind == Kind::kReal ? "real" : "files"),
-          absl::StrCat("--hw-dir=", dir)};
+  std::vector<std::string> args = {absl::StrCat("--hw-kind=", kind == Kind::kReal ? "real" : "files"),
+                                   absl::StrCat("--hw-dir=", dir)};
+  if (kind != Kind::kReal) return args;
+  for (const auto& [flag, value] :
+       std::vector<std::pair<const char*, std::string>>{{"tcti", tcti},
+                                                        {"ak", absl::StrCat(ak_handle)},
+                                                        {"checkpoint-index", absl::StrCat(checkpoint_index)},
+                                                        {"release-index", absl::StrCat(release_index)},
+                                                        {"module", module_path},
+                                                        {"token", token_uri},
+                                                        {"pin-file", pin_file},
+                                                        {"log-key", log_key_uri}}) {
+    args.push_back(absl::StrCat("--hw-", flag, "=", value));
+  }
+  return args;
 }
 
 absl::StatusOr<HardwareConfig> HardwareConfig::FromArgs(const std::vector<std::string>& args) {
   HardwareConfig c;
+  auto value = [&](const std::string& a, const std::string& flag, std::string& out) {
+    const std::string prefix = absl::StrCat("--hw-", flag, "=");
+    if (a.rfind(prefix, 0) == 0) out = a.substr(prefix.size());
+  };
+  std::string ak, cp, rel;
   for (const std::string& a : args) {
     if (a == "--hw-kind=real") c.kind = Kind::kReal;
-    if (a.rfind("--hw-dir=", 0) == 0) c.dir = a.substr(9);
+    value(a, "dir", c.dir);
+    value(a, "tcti", c.tcti);
+    value(a, "ak", ak);
+    value(a, "checkpoint-index", cp);
+    value(a, "release-index", rel);
+    value(a, "module", c.module_path);
+    value(a, "token", c.token_uri);
+    value(a, "pin-file", c.pin_file);
+    value(a, "log-key", c.log_key_uri);
   }
   if (c.dir.empty()) return absl::InvalidArgumentError("--hw-dir is required");
+  if (c.kind == Kind::kReal &&
+      (!absl::SimpleAtoi(ak, &c.ak_handle) || !absl::SimpleAtoi(cp, &c.checkpoint_index) ||
+       !absl::SimpleAtoi(rel, &c.release_index) || c.tcti.empty())) {
+    return absl::InvalidArgumentError("real devices: --hw-tcti/ak/*-index are required");
+  }
   return c;
 }
 
@@ -187,12 +222,15 @@ absl::StatusOr<HardwareConfig> CreateFileHardware(const std::string& dir, uint64
       WriteFileAtomically(fs::path(dir) / "checkpoint.counter", absl::StrCat(checkpoint_start)));
   BG_RETURN_IF_ERROR(
       WriteFileAtomically(fs::path(dir) / "release.counter", absl::StrCat(release_start)));
-  return HardwareConfig{HardwareConfig::Kind::kFiles, dir};
+  HardwareConfig config;
+  config.kind = HardwareConfig::Kind::kFiles;
+  config.dir = dir;
+  return config;
 }
 
 absl::StatusOr<Hardware> OpenHardware(const HardwareConfig& config) {
   if (config.kind == HardwareConfig::Kind::kFiles) return OpenFileHardware(config);
-  return absl::UnimplementedError("real hardware: not wired yet");
+  return OpenRealHardware(config);
 }
 
 absl::Status ForeignIncrementFileCounter(const HardwareConfig& config, const std::string& label) {
@@ -210,9 +248,6 @@ absl::StatusOr<std::unique_ptr<Devices>> Devices::CreateFiles(const std::string&
   return std::unique_ptr<Devices>(new Devices(std::move(config)));
 }
 
-absl::StatusOr<std::unique_ptr<Devices>> Devices::StartReal(const std::string&) {
-  return absl::UnimplementedError("real devices: tpm/tss and hsm/pkcs11 are not wired here yet");
-}
 
 absl::StatusOr<std::unique_ptr<AnchoredState>> AnchoredState::Open(const HardwareConfig& config,
                                                                    const std::string& db,

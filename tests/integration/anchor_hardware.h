@@ -32,6 +32,10 @@
 #include "vault/base/clock.h"
 #include "vault/store/transaction_runner.h"
 
+namespace breakglass::testing {
+class SwtpmProcess;
+}  // namespace breakglass::testing
+
 namespace breakglass::audit::testing {
 
 // The checkpoint origin (log key name) of every anchoring integration test.
@@ -41,8 +45,19 @@ struct HardwareConfig {
   enum class Kind { kFiles, kReal };
   Kind kind = Kind::kFiles;
   // kFiles: the directory holding "checkpoint.counter", "release.counter",
-  // "log.seed".
+  // "log.seed", "ak.pem".
   std::string dir;
+  // kReal: the swtpm TCTI, the AK's persistent handle, the NV indices (write
+  // secret: tss::testing::TssTestEnv::CounterAuth()), and the SoftHSM2 token
+  // (SOFTHSM2_CONF from the environment, which the child inherits).
+  std::string tcti;
+  uint32_t ak_handle = 0;
+  uint32_t checkpoint_index = 0;
+  uint32_t release_index = 0;
+  std::string module_path;
+  std::string token_uri;
+  std::string pin_file;
+  std::string log_key_uri;
 
   // Flags "--hw-kind=... --hw-dir=..." for the child.
   std::vector<std::string> ToArgs() const;
@@ -51,6 +66,7 @@ struct HardwareConfig {
 };
 
 struct Hardware {
+  std::shared_ptr<void> owner;  // what the devices below borrow; destroyed last
   std::unique_ptr<tpm::MonotonicCounter> checkpoint;
   std::unique_ptr<tpm::MonotonicCounter> release;
   std::unique_ptr<hsm::LogSigner> signer;
@@ -64,6 +80,10 @@ absl::StatusOr<HardwareConfig> CreateFileHardware(const std::string& dir, uint64
 
 // Opens the devices `config` names.
 absl::StatusOr<Hardware> OpenHardware(const HardwareConfig& config);
+// The kReal part of OpenHardware (anchor_hardware_real.cc).
+absl::StatusOr<Hardware> OpenRealHardware(const HardwareConfig& config);
+// The software log key kept in `dir`/log.seed.
+absl::StatusOr<std::unique_ptr<hsm::LogSigner>> OpenSeedSigner(const std::string& dir);
 
 // Moves the file-backed counter `label` by one, as something outside
 // breakglass would.
@@ -76,16 +96,22 @@ class Devices final {
   static absl::StatusOr<std::unique_ptr<Devices>> CreateFiles(const std::string& dir,
                                                               uint64_t checkpoint_start,
                                                               uint64_t release_start);
-  // Starts swtpm, defines both NV counters and the attestation key, creates a
-  // SoftHSM2 token with the Ed25519 log key. UNIMPLEMENTED until the tpm/tss
-  // and hsm/pkcs11 adapters are wired here.
+  // Starts a private swtpm with an attestation key and both NV counters
+  // (tpm/tss/testing), and a private SoftHSM2 token with the Ed25519 log key
+  // (hsm/pkcs11/testing). One per process (SoftHSM2 reads its configuration
+  // once per process).
   static absl::StatusOr<std::unique_ptr<Devices>> StartReal(const std::string& dir);
 
   const HardwareConfig& config() const { return config_; }
+  // The swtpm of real devices (KillHard/Restart for power-loss tests); null
+  // for file devices.
+  breakglass::testing::SwtpmProcess* swtpm();
 
  private:
+  struct Real;
   explicit Devices(HardwareConfig config) : config_(std::move(config)) {}
   HardwareConfig config_;
+  std::shared_ptr<Real> real_;
 };
 
 // A state file, audit log and Anchorer over opened devices; closing in the
