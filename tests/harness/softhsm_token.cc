@@ -88,8 +88,8 @@ absl::Status RunUtil(const fs::path& dir, const std::vector<std::string>& args) 
   while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
   }
   if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
-    return absl::InternalError(absl::StrCat(kUtil, " --init-token failed (status ", wstatus,
-                                            "): ", ReadAll(log)));
+    return absl::InternalError(
+        absl::StrCat(kUtil, " --init-token failed (status ", wstatus, "): ", ReadAll(log)));
   }
   return absl::OkStatus();
 }
@@ -135,13 +135,14 @@ absl::StatusOr<std::unique_ptr<SoftHsmToken>> SoftHsmToken::Create(std::string_v
   std::unique_ptr<SoftHsmToken> token(new SoftHsmToken(
       *dir, std::string(label), *std::move(user_pin), *std::move(so_pin), std::move(old_conf)));
   fs::create_directory(token->dir_ / "tokens");
-  const std::string conf = absl::StrCat("directories.tokendir = ", (token->dir_ / "tokens").string(),
-                                        "\nobjectstore.backend = file\nlog.level = ERROR\n"
-                                        "slots.removable = false\n");
+  const std::string conf =
+      absl::StrCat("directories.tokendir = ", (token->dir_ / "tokens").string(),
+                   "\nobjectstore.backend = file\nlog.level = ERROR\n"
+                   "slots.removable = false\n");
   absl::Status s = WriteFile(token->conf_path(), conf, 0600);
   if (s.ok()) {
-    s = WriteFile(token->pin_file(),
-                  token->user_pin_.view(base::InsecureSecretAccess::Get()), 0600);
+    s = WriteFile(token->pin_file(), token->user_pin_.view(base::InsecureSecretAccess::Get()),
+                  0600);
   }
   if (!s.ok()) return s;
   setenv("SOFTHSM2_CONF", token->conf_path().c_str(), 1);
@@ -152,9 +153,9 @@ absl::StatusOr<std::unique_ptr<SoftHsmToken>> SoftHsmToken::Create(std::string_v
 
 absl::Status SoftHsmToken::InitToken(std::string_view label) {
   const auto secret = base::InsecureSecretAccess::Get();
-  return RunUtil(dir_, {"--init-token", "--free", "--label", std::string(label), "--so-pin",
-                        std::string(so_pin_.view(secret)), "--pin",
-                        std::string(user_pin_.view(secret))});
+  return RunUtil(dir_,
+                 {"--init-token", "--free", "--label", std::string(label), "--so-pin",
+                  std::string(so_pin_.view(secret)), "--pin", std::string(user_pin_.view(secret))});
 }
 
 absl::Status SoftHsmToken::AddToken(std::string_view label) { return InitToken(label); }

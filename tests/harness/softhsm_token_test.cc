@@ -66,9 +66,12 @@ CK_OBJECT_HANDLE GenerateAes256(const LoadedModule& m, CK_SESSION_HANDLE session
   CK_ULONG len = 32;
   CK_BBOOL yes = CK_TRUE;
   CK_ATTRIBUTE tmpl[] = {
-      {CKA_VALUE_LEN, &len, sizeof(len)},          {CKA_TOKEN, &yes, sizeof(yes)},
-      {CKA_PRIVATE, &yes, sizeof(yes)},            {CKA_SENSITIVE, &sensitive, sizeof(sensitive)},
-      {CKA_EXTRACTABLE, &extractable, sizeof(extractable)}, {CKA_ENCRYPT, &yes, sizeof(yes)},
+      {CKA_VALUE_LEN, &len, sizeof(len)},
+      {CKA_TOKEN, &yes, sizeof(yes)},
+      {CKA_PRIVATE, &yes, sizeof(yes)},
+      {CKA_SENSITIVE, &sensitive, sizeof(sensitive)},
+      {CKA_EXTRACTABLE, &extractable, sizeof(extractable)},
+      {CKA_ENCRYPT, &yes, sizeof(yes)},
   };
   CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
   REQUIRE(m->C_GenerateKey(session, &mech, tmpl, std::size(tmpl), &key) == CKR_OK);
@@ -81,8 +84,8 @@ TEST_CASE("SoftHSM2 token through p11-kit refuses the value of a sensitive AES-2
   LoadedModule m(token->module_path());
   const CK_SLOT_ID slot = SlotOf(m, token->label());
   CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
-  REQUIRE(m->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr,
-                           &session) == CKR_OK);
+  REQUIRE(m->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &session) ==
+          CKR_OK);
   base::SecretBytes pin = token->user_pin();
   auto* pin_bytes = const_cast<CK_UTF8CHAR*>(pin.data(base::InsecureSecretAccess::Get()));
   REQUIRE(m->C_Login(session, CKU_USER, pin_bytes, pin.size()) == CKR_OK);
