@@ -38,6 +38,9 @@ class SwtpmProcess;
 
 namespace breakglass::audit::testing {
 
+// What Devices::StartReal runs, for reports.
+inline constexpr char kRealDevicesDescription[] = "swtpm (tpm/tss) + software Ed25519 log key";
+
 // The checkpoint origin (log key name) of every anchoring integration test.
 inline constexpr char kAnchorTestOrigin[] = "breakglass.test/anchor-integration";
 
