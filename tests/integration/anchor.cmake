@@ -3,7 +3,8 @@
 breakglass_library(breakglass_anchor_integration ALIAS anchor_integration
   SOURCES anchor_hardware.cc anchor_hardware_real.cc anchor_check.cc anchor_crash.cc
   DEPS breakglass::audit_anchor breakglass::tpm_evidence breakglass::tpm_fake
-       breakglass::tpm_tss breakglass::tpm_tss_testing breakglass::crypto
+       breakglass::tpm_tss breakglass::tpm_tss_testing breakglass::audit_export breakglass::verify
+       breakglass::crypto
        breakglass::base absl::status
        absl::statusor absl::strings absl::synchronization absl::time)
 

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <memory>
 #include <utility>
 
@@ -13,6 +14,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "vault/audit/anchor.h"
+#include "vault/audit/export.h"
+#include "vault/crypto/signature.h"
+#include "vault/verify/verifier.h"
 #include "vault/base/clock.h"
 #include "vault/base/status.h"
 #include "vault/store/transaction_runner.h"
@@ -145,11 +149,28 @@ absl::Status ProvisionState(const HardwareConfig& hw, const std::string& db) {
   return o->anchorer().Provision(o->provision()).status();
 }
 
+// Exports the log and verifies the bundle offline with vault/verify, trusting
+// the log key and the AK this appliance was provisioned with.
+absl::Status VerifyOffline(AnchoredState& o, const std::string& db) {
+  static int exports = 0;
+  const std::filesystem::path bundle = absl::StrCat(db, ".bundle-", ++exports);
+  BG_RETURN_IF_ERROR(audit::ExportBundle(o.runner(), bundle).status());
+  verify::VerifyOptions options;
+  options.trusted_log_key = o.anchorer().verifier().ToString();
+  BG_ASSIGN_OR_RETURN(const crypto::PublicKey ak,
+                      crypto::PublicKey::FromPem(o.provision().ak_public_key_pem));
+  options.trusted_ak_fingerprint = ak.FingerprintHex();
+  const absl::Status verified = verify::VerifyBundle(bundle, options).status();
+  std::filesystem::remove_all(bundle);
+  return verified;
+}
+
 absl::Status CheckRecovers(const HardwareConfig& hw, const std::string& db, const Durable& durable) {
   BG_ASSIGN_OR_RETURN(std::unique_ptr<AnchoredState> o, Open(hw, db));
   BG_RETURN_IF_ERROR(base::Annotate(o->anchorer().Start().status(), "start-up check"));
   BG_RETURN_IF_ERROR(base::Annotate(
       VerifyAnchoredLog(o->log(), o->anchorer().verifier()), "audit"));
+  BG_RETURN_IF_ERROR(base::Annotate(VerifyOffline(*o, db), "vault/verify"));
   BG_ASSIGN_OR_RETURN(const StoredCheckpoint latest, o->log().LatestCheckpoint());
   for (const auto& [seq, subject] : durable.committed) {
     absl::StatusOr<std::string> leaf = o->log().Leaf(seq);

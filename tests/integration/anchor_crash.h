@@ -2,7 +2,8 @@
 // tests: run anchor_crash_child (optionally SIGKILLing it after a delay),
 // collect what it reported durable, and check that a restart recovers — the
 // start-up check passes without an alarm, the log verifies as an auditor
-// would (anchor_check.h), and nothing the child saw committed is lost.
+// would (anchor_check.h, and an exported bundle through vault/verify), and
+// nothing the child saw committed is lost.
 //
 // Thread-safety: call from the test's thread.
 #ifndef BREAKGLASS_TESTS_INTEGRATION_ANCHOR_CRASH_H_
