@@ -20,7 +20,8 @@ absl::Status Scan(const std::string& leaf) {
 
 TEST_CASE("ScanLeaf accepts a canonical event and reads seq and type", "[verify]") {
   LeafFields f;
-  REQUIRE(ScanLeaf(Leaf(), &f).ok());
+  const std::string leaf = Leaf();  // f.type points into it
+  REQUIRE(ScanLeaf(leaf, &f).ok());
   CHECK(f.seq == 7);
   CHECK(f.type == "approval");
   REQUIRE(ScanLeaf(Leaf(R"("a":[1,-2,true,false,null,{"k":"v"},[]],)"), &f).ok());
