@@ -148,6 +148,37 @@ TEST_CASE("Leaves after the last anchor are reported as an unanchored tail", "[e
   CHECK_FALSE(verify::VerifyBundle(dir, strict).ok());
 }
 
+TEST_CASE("A bundle that does not extend the auditor's known checkpoint fails", "[export]") {
+  World w;
+  w.fx.Build();
+  const fs::path old_bundle = w.fx.Export("old");
+  w.fx.Events(2);
+  w.fx.Anchor(AnchorKind::kRoutine);
+  const fs::path new_bundle = w.fx.Export("new");
+  verify::VerifyOptions o;
+  o.known_checkpoint = Slurp(old_bundle / verify::kLatestCheckpointFile);
+  CHECK(verify::VerifyBundle(new_bundle, o).ok());
+
+  // The older bundle, presented after the newer one was seen: a rollback.
+  o.known_checkpoint = Slurp(new_bundle / verify::kLatestCheckpointFile);
+  const absl::StatusOr<verify::Summary> s = verify::VerifyBundle(old_bundle, o);
+  CHECK(verify::FindingOf(s.status()) ==
+        verify::Finding{verify::Where::kCheckpoint, testing::kBuiltLeaves});
+
+  // A known checkpoint of a size the bundle has no file for is checked too.
+  o = TreeOnly();
+  o.known_checkpoint = Slurp(old_bundle / verify::kLatestCheckpointFile);
+  fs::remove(new_bundle / verify::CheckpointFile(testing::kBuiltLeaves));
+  const absl::StatusOr<verify::Summary> t = verify::VerifyBundle(new_bundle, o);
+  INFO(t.status().ToString());
+  REQUIRE(t.ok());
+  CHECK(t->checkpoints == 6);
+
+  o.known_checkpoint = "not a note";
+  CHECK(verify::VerifyBundle(new_bundle, o).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+}
+
 // The README tells auditors how to recompute a root by hand; make sure it works.
 TEST_CASE("The README's by-hand root computation matches the checkpoints", "[export]") {
   World w;

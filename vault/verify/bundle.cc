@@ -35,13 +35,16 @@ Files
 
 With the tool
 -------------
-  breakglass-audit verify DIR [--json] [--log-key KEY] [--ak-fingerprint SHA256:HEX] [--strict]
+  breakglass-audit verify DIR [--json] [--log-key KEY] [--ak-fingerprint SHA256:HEX]
+                             [--known-checkpoint FILE] [--strict]
   breakglass audit verify DIR          (the same check, from the breakglass CLI)
 
 Exit status 0 means every check below passed; the output names the first leaf
 or checkpoint that fails otherwise. Pass --log-key and --ak-fingerprint with
 the values you recorded at provisioning: without them the tool can only check
-the bundle against the keys the bundle itself names.
+the bundle against the keys the bundle itself names. Pass --known-checkpoint
+with the latest checkpoint of your previous audit: a bundle that does not
+extend it (an older copy of the log, or a forked one) then fails.
 
 By hand
 -------

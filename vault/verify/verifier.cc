@@ -43,6 +43,7 @@ class Session final {
 
  private:
   absl::Status LoadKeys();
+  absl::Status AddKnownCheckpoint();
   absl::Status Stream();
   absl::Status OnLeaf(const internal::LeafBatch& batch, const internal::PreparedLeaf& leaf,
                       uint64_t index);
@@ -69,6 +70,7 @@ absl::StatusOr<Summary> Session::Run() {
   summary_.threads = ThreadCount(options_.threads);
   BG_RETURN_IF_ERROR(LoadKeys());
   BG_ASSIGN_OR_RETURN(checkpoints_, LoadCheckpoints(dir_, *log_key_));
+  BG_RETURN_IF_ERROR(AddKnownCheckpoint());
   summary_.latest_size = checkpoints_.latest_size;
   if (options_.check_tpm) {
     BG_ASSIGN_OR_RETURN(chain_, AnchorChain::Create(dir_, log_key_->ToString(), log_key_->name(),
@@ -108,6 +110,40 @@ absl::Status Session::LoadKeys() {
   log_key_ = *std::move(key);
   summary_.log_key = log_key_->ToString();
   summary_.origin = log_key_->name();
+  return absl::OkStatus();
+}
+
+// The auditor's known checkpoint joins the bundle's, so the stream checks
+// its root like theirs.
+absl::Status Session::AddKnownCheckpoint() {
+  if (options_.known_checkpoint.empty()) return absl::OkStatus();
+  absl::StatusOr<merkle::Checkpoint> known =
+      merkle::OpenCheckpoint(options_.known_checkpoint, *log_key_);
+  if (!known.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the known checkpoint does not verify with the log key: ", known.status().message()));
+  }
+  if (known->size > checkpoints_.latest_size) {
+    return CheckpointFailure(checkpoints_.latest_size, absl::StrCat(
+        "the bundle's latest checkpoint is older than the known checkpoint of size ",
+        known->size, ": the log was rolled back, or the bundle is stale"));
+  }
+  auto& entries = checkpoints_.entries;
+  auto at = std::lower_bound(entries.begin(), entries.end(), known->size,
+                             [](const CheckpointEntry& e, uint64_t size) { return e.size < size; });
+  if (at != entries.end() && at->size == known->size) {
+    if (at->status.ok() && at->checkpoint.root != known->root) {
+      at->status = absl::InvalidArgumentError(
+          "its root differs from the known checkpoint of the same size: the log forked");
+    }
+    return absl::OkStatus();
+  }
+  CheckpointEntry entry;
+  entry.size = known->size;
+  entry.file = "the known checkpoint";
+  entry.checkpoint = *known;
+  entry.body = *merkle::FormatCheckpoint(*known);
+  entries.insert(at, std::move(entry));
   return absl::OkStatus();
 }
 

@@ -53,6 +53,10 @@ struct VerifyOptions {
   // The attestation key the auditor trusts, "SHA256:<hex of its SPKI DER>".
   // Empty: trust the key recorded in leaf 0 (and say so).
   std::string trusted_ak_fingerprint;
+  // A signed checkpoint the auditor already holds (e.g. the latest of the
+  // previous audit), exact note bytes. The bundle must reach at least its
+  // size and contain the same tree there: an older or forked bundle fails.
+  std::string known_checkpoint;
   // Check the TPM anchoring. Off only for logs that were never anchored
   // (benchmarks, tests of the tree checks); the summary then warns.
   bool check_tpm = true;

@@ -1,13 +1,16 @@
 // breakglass-audit: verify an audit bundle offline (vault/verify/verifier.h).
 //
 //   breakglass-audit verify DIR [--json] [--strict] [--threads N]
-//                    [--log-key KEY] [--ak-fingerprint SHA256:HEX] [--no-tpm]
+//                    [--log-key KEY] [--ak-fingerprint SHA256:HEX]
+//                    [--known-checkpoint FILE] [--no-tpm]
 //
 // Exit status: 0 the bundle verifies; 1 it does not (the message names the
 // first bad leaf or checkpoint); 2 usage error; 3 the check could not run
 // (a file could not be read).
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,10 +24,13 @@ using breakglass::verify::VerifyOptions;
 
 constexpr char kUsage[] =
     "usage: breakglass-audit verify DIR [--json] [--strict] [--threads N]\n"
-    "                        [--log-key KEY] [--ak-fingerprint SHA256:HEX] [--no-tpm]\n"
+    "                        [--log-key KEY] [--ak-fingerprint SHA256:HEX]\n"
+    "                        [--known-checkpoint FILE] [--no-tpm]\n"
     "Checks an audit bundle (written by `breakglass audit export`) offline.\n"
     "  --log-key KEY            the log verifier key recorded at provisioning\n"
     "  --ak-fingerprint FP      the TPM attestation key's SHA256 fingerprint, likewise\n"
+    "  --known-checkpoint FILE  a signed checkpoint you hold (e.g. from the last audit):\n"
+    "                           the bundle must extend it (no rollback, no fork)\n"
     "  --strict                 treat warnings (unanchored tail, unpinned keys) as failures\n"
     "  --threads N              hashing threads (default: up to 4)\n"
     "  --no-tpm                 skip the TPM anchoring checks (never for a real audit)\n"
@@ -50,7 +56,7 @@ std::string Parse(const std::vector<std::string_view>& a, Args* out) {
       *into = std::string(a[++i]);
       return true;
     };
-    std::string threads;
+    std::string threads, known;
     if (a[i] == "--json") {
       out->json = true;
     } else if (a[i] == "--strict") {
@@ -61,6 +67,14 @@ std::string Parse(const std::vector<std::string_view>& a, Args* out) {
       if (!value(&out->options.trusted_log_key)) return "--log-key needs a value";
     } else if (a[i] == "--ak-fingerprint") {
       if (!value(&out->options.trusted_ak_fingerprint)) return "--ak-fingerprint needs a value";
+    } else if (a[i] == "--known-checkpoint") {
+      if (!value(&known)) return "--known-checkpoint needs a file";
+      std::ifstream in(known, std::ios::binary);
+      std::ostringstream bytes;
+      bytes << in.rdbuf();
+      if (!in.good() && !in.eof()) return "cannot read " + known;
+      out->options.known_checkpoint = bytes.str();
+      if (out->options.known_checkpoint.empty()) return "cannot read " + known;
     } else if (a[i] == "--threads") {
       const auto n = value(&threads) ? breakglass::verify::ParseDecimal(threads) : std::nullopt;
       if (!n.has_value() || *n < 1 || *n > 64) return "--threads needs a number from 1 to 64";

@@ -56,6 +56,12 @@ TEST_CASE("breakglass-audit verify exits 0, 1, 2 or 3 with the reason", "[verify
   CHECK(Audit("verify").exit_code == 2);
   CHECK(Audit("verify " + dir.string() + " --bogus").exit_code == 2);
   CHECK(Audit("frobnicate " + dir.string()).exit_code == 2);
+  CHECK(Audit("verify " + dir.string() + " --known-checkpoint /nonexistent").exit_code == 2);
+  // A known checkpoint that is the bundle's own latest: fine.
+  Run known = Audit("verify --no-tpm " + dir.string() + " --known-checkpoint " +
+                    (dir / kLatestCheckpointFile).string());
+  CHECK(known.exit_code == 1);  // leaves.jsonl was damaged above
+  CHECK(known.out.find("leaf 12") != std::string::npos);
 }
 
 }  // namespace
