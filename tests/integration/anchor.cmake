@@ -3,7 +3,8 @@
 breakglass_library(breakglass_anchor_integration ALIAS anchor_integration
   SOURCES anchor_hardware.cc anchor_hardware_real.cc anchor_check.cc anchor_crash.cc
   DEPS breakglass::audit_anchor breakglass::tpm_evidence breakglass::tpm_fake
-       breakglass::tpm_tss breakglass::tpm_tss_testing breakglass::audit_export breakglass::verify
+       breakglass::tpm_tss breakglass::tpm_tss_testing breakglass::hsm_pkcs11
+       breakglass::hsm_pkcs11_testing breakglass::audit_export breakglass::verify
        breakglass::crypto
        breakglass::base absl::status
        absl::statusor absl::strings absl::synchronization absl::time)
@@ -20,12 +21,12 @@ target_compile_definitions(anchor_crash_test PRIVATE
   BREAKGLASS_ANCHOR_CRASH_CHILD="$<TARGET_FILE:anchor_crash_child>")
 add_dependencies(anchor_crash_test anchor_crash_child)
 
-# The same against the real components: swtpm through tpm/tss (the log key is
-# a software key until hsm/pkcs11 is wired into anchor_hardware_real.cc).
+# The same against the real components: swtpm through tpm/tss and SoftHSM2
+# through hsm/pkcs11.
 breakglass_test(anchor_hw_test
   SOURCES anchor_hw_test.cc
   DEPS breakglass::anchor_integration breakglass::test_harness_tpm
-  LABELS tpm
+  LABELS hsm tpm
   TIMEOUT 240)
 target_compile_definitions(anchor_hw_test PRIVATE
   BREAKGLASS_ANCHOR_CRASH_CHILD="$<TARGET_FILE:anchor_crash_child>")

@@ -199,8 +199,8 @@ absl::StatusOr<HardwareConfig> HardwareConfig::FromArgs(const std::vector<std::s
   if (c.dir.empty()) return absl::InvalidArgumentError("--hw-dir is required");
   if (c.kind == Kind::kReal &&
       (!absl::SimpleAtoi(ak, &c.ak_handle) || !absl::SimpleAtoi(cp, &c.checkpoint_index) ||
-       !absl::SimpleAtoi(rel, &c.release_index) || c.tcti.empty())) {
-    return absl::InvalidArgumentError("real devices: --hw-tcti/ak/*-index are required");
+       !absl::SimpleAtoi(rel, &c.release_index) || c.tcti.empty() || c.token_uri.empty())) {
+    return absl::InvalidArgumentError("real devices: --hw-tcti/ak/*-index/token are required");
   }
   return c;
 }

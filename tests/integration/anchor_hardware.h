@@ -39,7 +39,7 @@ class SwtpmProcess;
 namespace breakglass::audit::testing {
 
 // What Devices::StartReal runs, for reports.
-inline constexpr char kRealDevicesDescription[] = "swtpm (tpm/tss) + software Ed25519 log key";
+inline constexpr char kRealDevicesDescription[] = "swtpm (tpm/tss) + SoftHSM2 (hsm/pkcs11)";
 
 // The checkpoint origin (log key name) of every anchoring integration test.
 inline constexpr char kAnchorTestOrigin[] = "breakglass.test/anchor-integration";

@@ -1,6 +1,6 @@
-// Anchoring against the real components: SQLite and swtpm (NV counters and
-// NV_Certify through tpm/tss); the log key is a software Ed25519 key until
-// hsm/pkcs11 (SoftHSM2) is wired into anchor_hardware_real.cc. Crash injection (a child SIGKILLed at each protocol step and at
+// Anchoring against the real components: SQLite, SoftHSM2 (the Ed25519 log
+// key through hsm/pkcs11) and swtpm (NV counters and NV_Certify through
+// tpm/tss). Crash injection (a child SIGKILLed at each protocol step and at
 // random points), rollback (a restored stale store; a counter moved outside
 // breakglass) and power loss (swtpm SIGKILLed mid-anchor and restarted on
 // the same state).
@@ -67,14 +67,14 @@ void CopyState(const std::string& from_dir, const std::string& to_dir) {
   }
 }
 
-TEST_CASE("Real devices: a child killed at each anchor step recovers without an alarm",
+TEST_CASE("swtpm+SoftHSM2: a child killed at each anchor step recovers without an alarm",
           "[anchor][crash]") {
   store::testing::TempDir dir;
   std::unique_ptr<Devices> devices = StartDevices(dir);
   RunStepCrashCampaign(devices->config(), dir.File("state.db"));
 }
 
-TEST_CASE("Real devices: a child killed at random points recovers without an alarm",
+TEST_CASE("swtpm+SoftHSM2: a child killed at random points recovers without an alarm",
           "[anchor][crash]") {
   store::testing::TempDir dir;
   std::unique_ptr<Devices> devices = StartDevices(dir);
@@ -82,7 +82,7 @@ TEST_CASE("Real devices: a child killed at random points recovers without an ala
                          absl::Milliseconds(80));
 }
 
-TEST_CASE("Real devices: a restored stale copy of the state is refused, naming both values",
+TEST_CASE("swtpm+SoftHSM2: a restored stale copy of the state is refused, naming both values",
           "[anchor][rollback]") {
   store::testing::TempDir dir;
   std::unique_ptr<Devices> devices = StartDevices(dir);
@@ -109,7 +109,7 @@ TEST_CASE("Real devices: a restored stale copy of the state is refused, naming b
   RequireRefused(*s, refused, "release", stale_release, stale_release + 1);
 }
 
-TEST_CASE("Real devices: a counter incremented outside breakglass is refused",
+TEST_CASE("swtpm+SoftHSM2: a counter incremented outside breakglass is refused",
           "[anchor][rollback]") {
   store::testing::TempDir dir;
   std::unique_ptr<Devices> devices = StartDevices(dir);
@@ -130,7 +130,7 @@ TEST_CASE("Real devices: a counter incremented outside breakglass is refused",
   RequireRefused(*s, s->anchorer().Start().status(), "checkpoint", stated, stated + 1);
 }
 
-TEST_CASE("Real devices: swtpm killed hard mid-anchor and restarted recovers", "[anchor][power]") {
+TEST_CASE("swtpm+SoftHSM2: swtpm killed hard mid-anchor and restarted recovers", "[anchor][power]") {
   store::testing::TempDir dir;
   std::unique_ptr<Devices> devices = StartDevices(dir);
   const std::string db = dir.File("state.db");

@@ -18,12 +18,12 @@ namespace {
 
 using testing::AnchorFixture;
 using testing::TestTpm;
-using testing::TestSigner;
 
 struct World {
   base::FakeClock clock{absl::FromUnixSeconds(1'800'000'000)};
   TestTpm tpm{41, 7};
-  TestSigner signer;
+  std::unique_ptr<hsm::FakeLogSigner> log_key = *hsm::FakeLogSigner::Create();
+  hsm::FaultInjectingLogSigner signer{log_key.get()};
   AnchorFixture fx{&tpm.checkpoint(), &tpm.release(), &signer, &clock};
 };
 
@@ -318,12 +318,12 @@ TEST_CASE("A failed anchor is finished before the next one, in the same process"
   World w;
   Provision(w);
   AppendRequest(w.fx.log());
-  w.signer.SetDown(absl::FailedPreconditionError("token logged out"));
+  w.signer.faults().FailAlways(absl::FailedPreconditionError("token logged out"));
   const absl::Status down = w.fx.anchorer().AnchorNow(AnchorKind::kRelease);
   REQUIRE(down.code() == absl::StatusCode::kFailedPrecondition);
   REQUIRE(Message(down).find("hsm (log signer)") != std::string::npos);
   REQUIRE(w.tpm.release_value() == 9);  // step 2 happened; step 3 did not
-  w.signer.SetDown(absl::OkStatus());
+  w.signer.faults().Clear();
   REQUIRE(w.fx.anchorer().AnchorNow(AnchorKind::kRoutine).ok());
   REQUIRE(RequireLastAnchorComplete(w).statement == AnchorStatement{AnchorKind::kRoutine, 44, 9});
   REQUIRE(w.fx.log().CheckpointAt(4).ok());  // the interrupted release anchor's checkpoint
@@ -450,14 +450,14 @@ TEST_CASE("A store whose tree no longer matches the signed checkpoint is never s
                 .ok());
   }
   REQUIRE(w.fx.Open(Fast()).ok());
-  const uint64_t signatures = w.signer.signatures();
+  const int64_t signatures = w.signer.faults().forwarded();
   const absl::Status s = w.fx.anchorer().Start().status();
   INFO(s);
   REQUIRE(s.code() == absl::StatusCode::kDataLoss);
   REQUIRE(Message(s).find("does not extend the signed checkpoint of size 2") != std::string::npos);
   REQUIRE(w.fx.anchorer().AnchorNow(AnchorKind::kRoutine).code() ==
           absl::StatusCode::kFailedPrecondition);
-  REQUIRE(w.signer.signatures() == signatures);
+  REQUIRE(w.signer.faults().forwarded() == signatures);
 }
 
 TEST_CASE("Evidence an auditor would reject is never stored", "[anchor]") {

@@ -1,9 +1,10 @@
 // Test doubles for the anchoring tests (for tests only): a fake TPM with both
-// counters (tpm/fake, real-format evidence) behind fault injectors, a
-// software Ed25519 log signer with fault injection, and a fixture that opens
-// a store, a log and an Anchorer over them, reopenable on the same file.
+// counters (tpm/fake, real-format evidence) behind fault injectors, and a
+// fixture that opens a store, a log and an Anchorer over them, reopenable on
+// the same file. The log key is hsm/fake's FakeLogSigner behind its
+// FaultInjectingLogSigner.
 //
-// Thread-safety: TestTpm's counters and TestSigner are safe from many threads.
+// Thread-safety: TestTpm's counters are safe from many threads.
 #ifndef BREAKGLASS_VAULT_AUDIT_ANCHOR_TEST_UTIL_H_
 #define BREAKGLASS_VAULT_AUDIT_ANCHOR_TEST_UTIL_H_
 
@@ -16,6 +17,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "hsm/fake/fake_log_signer.h"
+#include "hsm/fake/fault_injection.h"
 #include "hsm/log_signer.h"
 #include "tpm/fake/fake_counter.h"
 #include "tpm/fake/fault_injecting_counter.h"
@@ -24,7 +27,6 @@
 #include "vault/audit/log.h"
 #include "vault/base/clock.h"
 #include "vault/base/encoding.h"
-#include "vault/crypto/signature.h"
 #include "vault/store/testing/temp_dir.h"
 #include "vault/store/transaction_runner.h"
 
@@ -76,35 +78,15 @@ class TestTpm final {
   tpm::FaultInjectingCounter release_;
 };
 
+// A default-constructible log key: hsm/fake's FakeLogSigner with a fresh key.
 class TestSigner final : public hsm::LogSigner {
  public:
-  TestSigner() : key_(*crypto::SigningKey::Generate(crypto::SignatureAlgorithm::kEd25519)) {}
-
-  absl::StatusOr<std::string> Sign(std::string_view message) override {
-    absl::MutexLock lock(&mu_);
-    if (!down_.ok()) return down_;
-    ++signatures_;
-    return key_.Sign(message);
-  }
-  absl::StatusOr<std::string> PublicKey() override {
-    absl::MutexLock lock(&mu_);
-    if (!down_.ok()) return down_;
-    return key_.public_key().RawPublicKey();
-  }
-  void SetDown(absl::Status status) {
-    absl::MutexLock lock(&mu_);
-    down_ = std::move(status);
-  }
-  uint64_t signatures() const {
-    absl::MutexLock lock(&mu_);
-    return signatures_;
-  }
+  TestSigner() : key_(*hsm::FakeLogSigner::Create()) {}
+  absl::StatusOr<std::string> Sign(std::string_view message) override { return key_->Sign(message); }
+  absl::StatusOr<std::string> PublicKey() override { return key_->PublicKey(); }
 
  private:
-  crypto::SigningKey key_;
-  mutable absl::Mutex mu_;
-  absl::Status down_ ABSL_GUARDED_BY(mu_);
-  uint64_t signatures_ ABSL_GUARDED_BY(mu_) = 0;
+  std::unique_ptr<hsm::FakeLogSigner> key_;
 };
 
 inline constexpr char kTestOrigin[] = "breakglass.test/anchor";
