@@ -14,7 +14,7 @@
 #include <openssl/crypto.h>
 #include <sys/stat.h>
 
-#include <CLI/CLI.hpp>
+#include "api/cli/cli11.h"
 #include <cstdio>
 #include <filesystem>
 #include <fstream>

@@ -69,9 +69,11 @@ class Gate final {
   // Admits the caller of `method`, runs `body` and returns its mapped status.
   grpc::Status Run(grpc::ServerContext* ctx, std::string_view method,
                    const std::function<absl::Status(const Caller&)>& body) const {
-    absl::StatusOr<Caller> caller = Admit(*ctx, method);
-    if (!caller.ok()) return Finish(method, "-", caller.status());
-    return Finish(method, caller->identity, body(*caller));
+    absl::StatusOr<std::string> name = PeerCommonName(*ctx);
+    if (!name.ok()) return Finish(method, "-", name.status());
+    absl::StatusOr<Caller> caller = Admit(*name, method);
+    if (!caller.ok()) return Finish(method, *name, caller.status());
+    return Finish(method, *name, body(*caller));
   }
 
   HealthState& health() const { return *deps_.health; }
@@ -86,22 +88,21 @@ class Gate final {
   void ReleaseWatcher() const { watchers_.fetch_sub(1); }
 
  private:
-  absl::StatusOr<Caller> Admit(const grpc::ServerContext& ctx, std::string_view method) const {
-    absl::StatusOr<std::string> name = PeerCommonName(ctx);
-    if (!name.ok()) return name.status();
+  // Resolves the roles of `name` and checks them against the RPC table.
+  absl::StatusOr<Caller> Admit(const std::string& name, std::string_view method) const {
     const RpcRule* rule = FindRpcRule(method);
     if (rule != nullptr && rule->access == Access::kAnyAuthenticatedPeer) {
-      return Caller{*std::move(name), {}};
+      return Caller{name, {}};
     }
-    absl::StatusOr<RoleSet> roles = deps_.identities->RolesOf(*name);
+    absl::StatusOr<RoleSet> roles = deps_.identities->RolesOf(name);
     if (absl::IsNotFound(roles.status())) {
       return absl::UnauthenticatedError(absl::StrCat(
-          "certificate CN '", *name, "' is not a registered identity; ask an operator to add "
-          "it (breakglass identity add ", *name, " --role ...)"));
+          "certificate CN '", name, "' is not a registered identity; ask an operator to add "
+          "it (breakglass identity add ", name, " --role ...)"));
     }
     if (!roles.ok()) return roles.status();
-    if (absl::Status allowed = Authorize(method, *name, *roles); !allowed.ok()) return allowed;
-    return Caller{*std::move(name), *std::move(roles)};
+    if (absl::Status allowed = Authorize(method, name, *roles); !allowed.ok()) return allowed;
+    return Caller{name, *std::move(roles)};
   }
 
   grpc::Status Finish(std::string_view method, std::string_view identity,

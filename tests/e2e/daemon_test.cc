@@ -139,5 +139,65 @@ TEST_CASE("ServesMutualTls13WithoutCoreDumpsAndStopsCleanlyOnSigterm", "[e2e]") 
   CHECK(Contains(log, "stopped"));
 }
 
+// Writes a CLI config with one profile per identity and returns its path.
+fs::path WriteCliProfiles(const DaemonDir& dir, int port) {
+  std::string toml = "default_profile = \"operator\"\n";
+  for (const char* name : {"operator", "erin"}) {
+    absl::StrAppend(&toml, "[profiles.", name, "]\nserver = \"127.0.0.1:", port, "\"\n",
+                    "cert = \"", (dir.pki() / (std::string(name) + ".crt")).string(), "\"\n",
+                    "key = \"", (dir.pki() / (std::string(name) + ".key")).string(), "\"\n",
+                    "ca = \"", (dir.pki() / "ca.crt").string(), "\"\n");
+  }
+  const fs::path path = dir.pki() / "cli.toml";
+  WriteFile(path, toml);
+  return path;
+}
+
+CommandResult Cli(const fs::path& config, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {BREAKGLASS_CLI_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv, "", {"BREAKGLASS_CONFIG=" + config.string()});
+}
+
+TEST_CASE("TheCliTalksToBreakglassdThroughProfilesWithDocumentedExitCodes", "[e2e]") {
+  DaemonDir dir;
+  auto daemon = ChildProcess::Start({BREAKGLASSD_PATH, "--config", dir.config().string()},
+                                    dir.log());
+  REQUIRE(daemon.ok());
+  const int port = WaitForPort(dir, *daemon);
+  INFO(ReadFile(dir.log()));
+  REQUIRE(port > 0);
+  const fs::path config = WriteCliProfiles(dir, port);
+
+  CommandResult r = Cli(config, {"health"});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(Contains(r.output, "SERVING"));
+
+  r = Cli(config, {"--profile", "operator", "whoami", "--json"});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(Contains(r.output, "\"name\":\"operator\""));
+  CHECK(Contains(r.output, "ROLE_OPERATOR"));
+
+  // erin's certificate is valid but she is not registered: refused (2).
+  r = Cli(config, {"--profile", "erin", "whoami"});
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(Contains(r.output, "'erin' is not a registered identity"));
+
+  // A profile that does not exist: not found (3); a bad flag: usage (1).
+  CHECK(Cli(config, {"--profile", "nobody", "whoami"}).exit_code == 3);
+  CHECK(Cli(config, {"whoami", "--no-such-flag"}).exit_code == 1);
+
+  // Nothing listens: unavailable (5).
+  daemon->Signal(SIGTERM);
+  REQUIRE(daemon->Wait(absl::Seconds(30)) == std::optional<int>(0));
+  r = Cli(config, {"health"});
+  INFO(r.output);
+  CHECK(r.exit_code == 5);
+  CHECK(Contains(r.output, "cannot reach breakglassd"));
+}
+
 }  // namespace
 }  // namespace breakglass::api

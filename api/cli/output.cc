@@ -1,0 +1,119 @@
+#include "api/cli/output.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+
+namespace breakglass::cli {
+namespace {
+
+// "REQUEST_STATE_PENDING" with prefix "REQUEST_STATE_" -> "pending".
+std::string EnumText(const std::string& name, std::string_view prefix) {
+  std::string text = name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
+  absl::AsciiStrToLower(&text);
+  return text.empty() ? "unspecified" : text;
+}
+
+std::string Seconds(int64_t s) { return absl::FormatDuration(absl::Seconds(s)); }
+
+}  // namespace
+
+void PrintJson(std::ostream& out, const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(message, &json, options).ok()) {
+    json = "{}";
+  }
+  out << json << "\n";
+}
+
+std::string FormatTime(int64_t unix_seconds) {
+  if (unix_seconds == 0) return "-";
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(unix_seconds),
+                          absl::UTCTimeZone());
+}
+
+std::string RoleText(pb::Role role) { return EnumText(pb::Role_Name(role), "ROLE_"); }
+std::string StateText(pb::RequestState state) {
+  return EnumText(pb::RequestState_Name(state), "REQUEST_STATE_");
+}
+std::string CredentialStateText(pb::CredentialState state) {
+  return EnumText(pb::CredentialState_Name(state), "CREDENTIAL_STATE_");
+}
+std::string DecisionText(pb::Decision decision) {
+  return EnumText(pb::Decision_Name(decision), "DECISION_");
+}
+
+std::string DescribeIdentity(const pb::Identity& identity) {
+  std::vector<std::string> roles;
+  for (int r : identity.roles()) roles.push_back(RoleText(static_cast<pb::Role>(r)));
+  std::string out = absl::StrCat(identity.name(), "  roles: ", absl::StrJoin(roles, ","),
+                                 identity.active() ? "" : "  (removed)");
+  if (!identity.signing_key_sha256_hex().empty()) {
+    absl::StrAppend(&out, "  key sha256:", identity.signing_key_sha256_hex());
+  }
+  return out;
+}
+
+std::string DescribePolicy(const pb::Policy& policy) {
+  std::vector<std::string> factors;
+  for (const pb::Factor& f : policy.factors()) {
+    factors.push_back(absl::StrCat(f.name(), ": ", f.required(), " of ",
+                                   absl::StrJoin(f.custodians(), ",")));
+  }
+  std::vector<std::string> roles;
+  for (int r : policy.requester_roles()) roles.push_back(RoleText(static_cast<pb::Role>(r)));
+  return absl::StrCat("  quorum:         ", absl::StrJoin(factors, " AND "), "\n",
+                      "  deny threshold: ", policy.deny_threshold(), "\n",
+                      "  incident:       /", policy.incident_pattern(), "/\n",
+                      "  reason:         at least ", policy.min_reason_length(), " bytes\n",
+                      "  approval window ", Seconds(policy.approval_window_seconds()),
+                      ", use window ", Seconds(policy.use_window_seconds()), "\n",
+                      "  requesters:     ", absl::StrJoin(roles, ","), "\n");
+}
+
+std::string DescribeCredential(const pb::Credential& c) {
+  return absl::StrCat(c.id(), " v", c.version(), "  ", CredentialStateText(c.state()),
+                      c.description().empty() ? "" : "  — " + c.description(), "\n",
+                      DescribePolicy(c.policy()));
+}
+
+std::string DescribeRequest(const pb::Request& r) {
+  std::string out = absl::StrCat(
+      "request    ", r.id(), "  (", StateText(r.state()), ")\n",
+      "credential ", r.credential_id(), " v", r.credential_version(), "\n",
+      "requester  ", r.requester(), "\n",
+      "incident   ", r.incident(), "\n",
+      "reason     ", r.reason(), "\n",
+      "created    ", FormatTime(r.created_unix()), "; approvals until ",
+      FormatTime(r.approval_expires_unix()), "\n",
+      "quorum     ", r.quorum_summary().empty() ? "-" : r.quorum_summary(), "\n");
+  for (const pb::CustodianDecision& d : r.decisions()) {
+    absl::StrAppend(&out, "  ", DecisionText(d.decision()), " by ", d.custodian(), " at ",
+                    FormatTime(d.decided_unix()), "\n");
+  }
+  if (r.use_until_unix() != 0) absl::StrAppend(&out, "fetch by   ", FormatTime(r.use_until_unix()), "\n");
+  return out;
+}
+
+std::string RequestLine(const pb::Request& r) {
+  return absl::StrCat(r.id(), "  ", StateText(r.state()), "  ", r.credential_id(), " v",
+                      r.credential_version(), "  ", r.requester(), "  ", r.incident(), "  ",
+                      r.quorum_summary());
+}
+
+std::string EventLine(const pb::Event& e) {
+  return absl::StrCat("#", e.index(), " ", FormatTime(e.time_unix()), " ", e.type(), " by ",
+                      e.actor(), e.subject().empty() ? "" : " on " + e.subject(),
+                      e.incident().empty() ? "" : " [" + e.incident() + "]",
+                      e.summary().empty() ? "" : ": " + e.summary());
+}
+
+}  // namespace breakglass::cli
