@@ -75,11 +75,14 @@ class Writer final {
     if (ec) return FileError(root_ / verify::kTpmDir, "cannot create");
     if (result_.leaves > 0) {
       BG_ASSIGN_OR_RETURN(const std::string leaf0, tables::ReadLeaf(txn_, 0));
+      // A damaged record is still exported (without the files derived from
+      // it): the auditor's verifier is the one to say what is wrong.
       absl::StatusOr<Event> event = Event::Parse(leaf0);
-      if (event.ok() && event->type() == EventType::kProvision) {
-        BG_ASSIGN_OR_RETURN(const ProvisionStatement p, ParseProvisionEvent(*event));
-        if (vkey.empty()) vkey = p.log_verifier_key;
-        BG_RETURN_IF_ERROR(Put(verify::kAkFile, p.ak_public_key_pem));
+      absl::StatusOr<ProvisionStatement> p =
+          event.ok() ? ParseProvisionEvent(*event) : absl::StatusOr<ProvisionStatement>(event.status());
+      if (p.ok()) {
+        if (vkey.empty()) vkey = p->log_verifier_key;
+        BG_RETURN_IF_ERROR(Put(verify::kAkFile, p->ak_public_key_pem));
         BG_RETURN_IF_ERROR(Put(verify::kProvisioningFile, absl::StrCat(leaf0, "\n")));
       }
     }

@@ -43,9 +43,11 @@ struct ExportResult {
 
 // Exports the audit log of `runner`'s database (opened with
 // AuditLog::Migrations()) into the new directory `dir`.
+// A log whose leaf 0 is not a well-formed provision event is still exported
+// (without tpm/ak.pem and tpm/provisioning.json), for the verifier to judge.
 // Errors: ALREADY_EXISTS when `dir` exists; FAILED_PRECONDITION when no
 // checkpoint is stored, or no verifier key is given and leaf 0 is not a
-// provision event; DATA_LOSS when the store is damaged (a missing leaf or
+// well-formed provision event; DATA_LOSS when the store is damaged (a missing leaf or
 // subtree hash); UNAVAILABLE / PERMISSION_DENIED for file system errors.
 absl::StatusOr<ExportResult> ExportBundle(store::TransactionRunner& runner,
                                           const std::filesystem::path& dir,

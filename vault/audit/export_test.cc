@@ -10,6 +10,7 @@
 #include "vault/audit/export_test_util.h"
 #include "vault/base/encoding.h"
 #include "vault/merkle/checkpoint.h"
+#include "vault/merkle/note.h"
 #include "vault/merkle/tree.h"
 #include "vault/verify/bundle.h"
 #include "vault/verify/verifier.h"
@@ -177,6 +178,26 @@ TEST_CASE("A bundle that does not extend the auditor's known checkpoint fails", 
   o.known_checkpoint = "not a note";
   CHECK(verify::VerifyBundle(new_bundle, o).status().code() ==
         absl::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("A log that does not start at provisioning is exported and refused", "[export]") {
+  World w;
+  w.fx.Events(3);
+  const merkle::NoteSigner signer =
+      *merkle::NoteSigner::FromLogSigner(testing::kExportOrigin, w.fx.signer());
+  const std::string note =
+      *merkle::SignCheckpoint({testing::kExportOrigin, 3, *w.fx.log().Root(3)}, signer);
+  REQUIRE(w.fx.runner()
+              .Run([&](store::Txn& txn) { return w.fx.log().StoreCheckpoint(txn, 3, note); })
+              .ok());
+  const fs::path dir = w.fx.tmp() / "unprovisioned";
+  CHECK(ExportBundle(w.fx.runner(), dir).status().code() ==
+        absl::StatusCode::kFailedPrecondition);
+  REQUIRE(ExportBundle(w.fx.runner(), dir, {signer.verifier().ToString()}).ok());
+  CHECK_FALSE(fs::exists(dir / verify::kAkFile));
+  const absl::StatusOr<verify::Summary> s = verify::VerifyBundle(dir);
+  CHECK(verify::FindingOf(s.status()) == verify::Finding{verify::Where::kLeaf, 0});
+  CHECK(verify::VerifyBundle(dir, TreeOnly()).ok());
 }
 
 // The README tells auditors how to recompute a root by hand; make sure it works.
