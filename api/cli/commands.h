@@ -47,6 +47,8 @@ void AddAdminCommands(CLI::App& app, Context& ctx);
 void AddRequestCommands(CLI::App& app, Context& ctx);
 // audit checkpoint|proof|consistency|entries|export|verify|tpm-evidence, watch.
 void AddAuditCommands(CLI::App& app, Context& ctx);
+// audit verify (audit_verify.cc: links only the offline verifier).
+void AddAuditVerify(CLI::App& audit, Context& ctx);
 
 }  // namespace breakglass::cli
 

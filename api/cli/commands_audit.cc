@@ -183,18 +183,6 @@ void AddExport(CLI::App& audit, Context& ctx) {
   cmd->add_option("--size", *size, "Tree size to export (default: latest checkpoint)");
 }
 
-void AddVerify(CLI::App& audit, Context& ctx) {
-  auto dir = std::make_shared<std::string>();
-  CLI::App* cmd = Sub(audit, ctx, "verify",
-                      "Verify an exported bundle fully offline: no appliance, HSM or TPM",
-                      [dir]() -> absl::Status {
-    return absl::UnimplementedError(
-        "audit verify needs the offline bundle verifier, which this build of breakglass does "
-        "not have yet");
-  });
-  cmd->add_option("dir", *dir, "Bundle directory (from audit export)")->required();
-}
-
 void AddTpmEvidence(CLI::App& audit, Context& ctx) {
   auto min_size = std::make_shared<uint64_t>(0);
   CLI::App* cmd = Sub(audit, ctx, "tpm-evidence", "TPM2_NV_Certify evidence of the anchors",
@@ -251,7 +239,7 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
   AddConsistency(*audit, ctx);
   AddEntries(*audit, ctx);
   AddExport(*audit, ctx);
-  AddVerify(*audit, ctx);
+  AddAuditVerify(*audit, ctx);
   AddTpmEvidence(*audit, ctx);
   AddWatch(app, ctx);
 }

@@ -2,16 +2,109 @@
 
 #include <openssl/crypto.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "hsm/pkcs11/pin.h"
+#include "hsm/pkcs11/pkcs11_signer.h"
 #include "vault/base/secret_bytes.h"
 #include "vault/base/status.h"
 #include "vault/crypto/signature.h"
 
 namespace breakglass::cli {
 namespace {
+
+// p11-kit's proxy module: every module registered with p11-kit.
+constexpr char kDefaultModule[] = "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so";
+
+struct Pkcs11Key {
+  std::string uri;  // path part only ("pkcs11:token=alice;object=approval")
+  std::string module;
+  std::string pin_file;
+};
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// RFC 3986 percent-decoding of a query value.
+std::string PercentDecode(absl::string_view in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 &&
+        HexValue(in[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2]));
+      i += 2;
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
+}
+
+// Splits "pkcs11:PATH?module-path=M&pin-source=file:P" (RFC 7512 §2.3
+// query attributes); the module and PIN file fall back to
+// $BREAKGLASS_PKCS11_MODULE (else p11-kit's proxy) and
+// $BREAKGLASS_PKCS11_PIN_FILE.
+absl::StatusOr<Pkcs11Key> ParsePkcs11Key(const std::string& spec) {
+  Pkcs11Key key;
+  const size_t q = spec.find('?');
+  key.uri = spec.substr(0, q);
+  if (q != std::string::npos) {
+    for (absl::string_view attr : absl::StrSplit(spec.substr(q + 1), '&')) {
+      const std::string value = PercentDecode(attr.substr(attr.find('=') + 1));
+      if (absl::StartsWith(attr, "module-path=")) {
+        key.module = value;
+      } else if (absl::StartsWith(attr, "pin-source=")) {
+        if (!absl::StartsWith(value, "file:")) {
+          return absl::InvalidArgumentError("--key: pin-source must be a file: URI");
+        }
+        key.pin_file = value.substr(absl::StartsWith(value, "file://") ? 7 : 5);
+      } else if (absl::StartsWith(attr, "pin-value=")) {
+        return absl::InvalidArgumentError(
+            "--key: a PIN in the URI (pin-value) is refused; use pin-source=file:PATH");
+      }
+    }
+  }
+  if (key.module.empty()) key.module = Env("BREAKGLASS_PKCS11_MODULE");
+  if (key.module.empty()) key.module = kDefaultModule;
+  if (key.pin_file.empty()) key.pin_file = Env("BREAKGLASS_PKCS11_PIN_FILE");
+  if (key.pin_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--key: no PIN for the token: add ?pin-source=file:PATH to the URI or set "
+        "BREAKGLASS_PKCS11_PIN_FILE (a 0600 file)");
+  }
+  return key;
+}
+
+absl::StatusOr<std::string> SignOnToken(const std::string& spec, std::string_view message) {
+  BG_ASSIGN_OR_RETURN(Pkcs11Key key, ParsePkcs11Key(spec));
+  absl::StatusOr<base::SecretBytes> pin = hsm::pkcs11::ReadPinFile(key.pin_file);
+  if (!pin.ok()) {
+    return absl::Status(pin.status().code(),
+                        absl::StrCat("--key: ", std::string(pin.status().message())));
+  }
+  absl::StatusOr<std::unique_ptr<hsm::pkcs11::Pkcs11Signer>> signer =
+      hsm::pkcs11::Pkcs11Signer::Open(key.module, key.uri, *std::move(pin));
+  if (!signer.ok()) {
+    return absl::Status(signer.status().code(),
+                        absl::StrCat("--key ", key.uri, ": ",
+                                     std::string(signer.status().message())));
+  }
+  return (*signer)->Sign(message);
+}
 
 absl::StatusOr<base::SecretBytes> ReadKeyFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -24,6 +117,16 @@ absl::StatusOr<base::SecretBytes> ReadKeyFile(const std::string& path) {
   return secret;
 }
 
+absl::StatusOr<std::string> SignWithFile(const std::string& path, std::string_view message) {
+  BG_ASSIGN_OR_RETURN(base::SecretBytes pem, ReadKeyFile(path));
+  absl::StatusOr<crypto::SigningKey> key = crypto::SigningKey::FromPem(pem);
+  if (!key.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--key: ", path, " is not an unencrypted PEM Ed25519 or ECDSA P-256 private key"));
+  }
+  return key->Sign(message);
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> SignWithKey(const std::string& key_spec, std::string_view message) {
@@ -32,19 +135,8 @@ absl::StatusOr<std::string> SignWithKey(const std::string& key_spec, std::string
         "no signing key: pass --key pkcs11:URI or --key FILE.pem (or set signing_key in the "
         "profile)");
   }
-  if (key_spec.rfind("pkcs11:", 0) == 0) {
-    return absl::UnimplementedError(
-        "--key pkcs11:... needs the PKCS#11 signer, which this build of breakglass does not "
-        "have yet; use --key FILE.pem");
-  }
-  BG_ASSIGN_OR_RETURN(base::SecretBytes pem, ReadKeyFile(key_spec));
-  absl::StatusOr<crypto::SigningKey> key = crypto::SigningKey::FromPem(pem);
-  if (!key.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--key: ", key_spec,
-                     " is not an unencrypted PEM Ed25519 or ECDSA P-256 private key"));
-  }
-  return key->Sign(message);
+  if (absl::StartsWith(key_spec, "pkcs11:")) return SignOnToken(key_spec, message);
+  return SignWithFile(key_spec, message);
 }
 
 }  // namespace breakglass::cli
