@@ -366,7 +366,7 @@ absl::Status MarkReleaseAnchored(Txn& txn, std::string_view request) {
 }
 
 absl::Status ConsumeRelease(Txn& txn, std::string_view request, int64_t now) {
-  BG_ASSIGN_OR_RETURN(auto stmt, txn.Prepare("UPDATE core_release SET box = NULL, fetched_at = ? "
+  BG_ASSIGN_OR_RETURN(auto stmt, txn.Prepare("UPDATE core_release SET box = NULL, fetched_at = ?, anchored = 1 "
                                              "WHERE request = ? AND box IS NOT NULL"));
   stmt->BindInt64(1, now).BindText(2, request);
   BG_RETURN_IF_ERROR(stmt->Run());

@@ -82,7 +82,7 @@ absl::StatusOr<std::optional<ReleaseRecord>> FindRelease(store::Txn& txn,
                                                          std::string_view request);
 absl::Status InsertRelease(store::Txn& txn, const ReleaseRecord& record);
 absl::Status MarkReleaseAnchored(store::Txn& txn, std::string_view request);
-// Removes the box and records the fetch time.
+// Removes the box and records the fetch time (the release was anchored).
 absl::Status ConsumeRelease(store::Txn& txn, std::string_view request, int64_t now);
 // Removes the box without a fetch (use window over).
 absl::Status DropReleaseBox(store::Txn& txn, std::string_view request);

@@ -16,7 +16,10 @@
 //      requester's X25519 key with context = request id (release_box);
 //   3. one transaction: the approval, `approved`, the `release` event and the
 //      sealed box (not yet deliverable), credential -> exposed;
-//   4. Anchor::AnchorNow(release); then the box is marked deliverable.
+//   4. Anchor::AnchorNow(release); then the box is deliverable (the flag is
+//      stored in the background; after a crash before it lands, Fetch
+//      anchors the release again — the release counter may over-count,
+//      never under-count).
 // A failure in 1–2 (keystore, TPM, clock) refuses the approval with an error
 // naming the component and stores nothing. A failure in 4 returns an error
 // and leaves the release logged but undeliverable until a later Fetch
@@ -34,6 +37,7 @@
 #include <array>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -171,6 +175,9 @@ class Vault final {
   absl::Status RecordRelease(store::Txn& txn, const DecisionPlan& plan,
                              const PreparedRelease& release, CredentialRecord credential);
   absl::Status FinishRelease(std::string_view request_id);
+  // True when the release's anchor succeeded (flag stored, or seen by this
+  // process while the flag is being stored).
+  bool KnownAnchored(const ReleaseRecord& release);
   absl::Status RefuseSecondFetch(const RequestRecord& request, const ReleaseRecord& release,
                                  int64_t now);
   absl::Status RequireOperator(std::string_view actor);
@@ -187,6 +194,8 @@ class Vault final {
 
   VaultDeps d_;
   std::array<absl::Mutex, 64> request_locks_;
+  absl::Mutex anchored_mu_;
+  std::set<std::string> anchored_ ABSL_GUARDED_BY(anchored_mu_);
 };
 
 }  // namespace breakglass::core

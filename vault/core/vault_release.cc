@@ -276,9 +276,23 @@ absl::Status Vault::FinishRelease(std::string_view request_id) {
         " is logged but not yet anchored; it will not be handed out until anchoring succeeds "
         "(fetch again once the TPM and HSM are back); anchor"));
   }
+  // The flag is made durable in the background, off the release's critical
+  // path; until then this process remembers it. After a crash before the flag
+  // landed, Fetch anchors the release again: the release counter may
+  // over-count, never under-count (invariant 3).
   const std::string id(request_id);
-  return d_.runner->Run(
-      [id](store::Txn& txn) { return repo::MarkReleaseAnchored(txn, id); });
+  {
+    absl::MutexLock lock(&anchored_mu_);
+    anchored_.insert(id);
+  }
+  (void)d_.runner->Submit([id](store::Txn& txn) { return repo::MarkReleaseAnchored(txn, id); });
+  return absl::OkStatus();
+}
+
+bool Vault::KnownAnchored(const ReleaseRecord& release) {
+  if (release.anchored) return true;
+  absl::MutexLock lock(&anchored_mu_);
+  return anchored_.count(release.request) != 0;
 }
 
 absl::StatusOr<DecisionResult> Vault::Decide(std::string_view actor, std::string_view request_id,
@@ -335,11 +349,11 @@ absl::StatusOr<std::string> Vault::Fetch(std::string_view actor, std::string_vie
         "the use window of request ", r.id, " ended at ", FormatTime(rel->use_until),
         "; the credential can no longer be fetched — file a new request"));
   }
-  if (!rel->anchored) BG_RETURN_IF_ERROR(FinishRelease(r.id));
+  if (!KnownAnchored(*rel)) BG_RETURN_IF_ERROR(FinishRelease(r.id));
   std::string box;
   if (absl::Status done = d_.runner->Run([&](store::Txn& txn) -> absl::Status {
     BG_ASSIGN_OR_RETURN(auto current, repo::FindRelease(txn, r.id));
-    if (!current || !current->box || current->fetched_at || !current->anchored) {
+    if (!current || !current->box || current->fetched_at) {
       return absl::AbortedError(absl::StrCat("release of ", r.id, " changed; fetch again"));
     }
     box = *current->box;

@@ -25,7 +25,9 @@ struct AdversarialWorld {
   std::function<void()> tpm_down, tpm_up;      // anchoring impossible / possible
   std::function<void()> hsm_logout, hsm_login;  // keystore logged out / back
   std::string tpm_name = "tpm";                 // expected in the TPM error
+  absl::StatusCode tpm_code = absl::StatusCode::kUnavailable;
   std::string hsm_name;                         // expected in the keystore error
+  absl::StatusCode hsm_code = absl::StatusCode::kFailedPrecondition;
 };
 
 inline absl::Status AsStatus(const absl::Status& s) { return s; }
@@ -238,7 +240,7 @@ inline void FetchByAnyoneButTheRequesterIsRefused(AdversarialWorld& w) {
 inline void ReleaseWhileTheTpmIsUnreachableIsRefused(AdversarialWorld& w) {
   RequestRecord r = FileWith(*w.h, {"ann", "bob"});
   w.tpm_down();
-  RequireRefused(*w.h, absl::StatusCode::kUnavailable, w.tpm_name,
+  RequireRefused(*w.h, w.tpm_code, w.tpm_name,
                  [&] { return w.h->Decide("sam", r.id); });
   w.tpm_up();
   auto d = w.h->Decide("sam", r.id);
@@ -251,7 +253,7 @@ inline void ReleaseWhileTheTpmIsUnreachableIsRefused(AdversarialWorld& w) {
 inline void ReleaseWhileTheHsmIsLoggedOutIsRefused(AdversarialWorld& w) {
   RequestRecord r = FileWith(*w.h, {"ann", "bob"});
   w.hsm_logout();
-  RequireRefused(*w.h, absl::StatusCode::kFailedPrecondition, w.hsm_name,
+  RequireRefused(*w.h, w.hsm_code, w.hsm_name,
                  [&] { return w.h->Decide("sam", r.id); });
   w.hsm_login();
   auto d = w.h->Decide("sam", r.id);

@@ -84,6 +84,8 @@ class VaultHarness final {
   Vault& vault() { return *vault_; }
   base::FakeClock& clock() { return clock_; }
   store::TransactionRunner& runner() { return *runner_; }
+  // The directory holding the state file.
+  const std::filesystem::path& dir() const { return dir_.path(); }
   FaultyEventLog& events() { return *events_; }
   audit::AuditLog& log() { return *log_; }
   const crypto::SigningKey& key(std::string_view name) const;
