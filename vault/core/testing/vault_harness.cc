@@ -150,6 +150,9 @@ absl::Status VaultHarness::RekeyCustodian(std::string_view name) {
 }
 
 absl::StatusOr<Snapshot> VaultHarness::Snap() {
+  // Units commit in submission order: once this one is done, every write
+  // queued earlier (e.g. the vault's background "anchored" flag) is durable.
+  BG_RETURN_IF_ERROR(runner_->Run([](store::Txn&) { return absl::OkStatus(); }));
   Snapshot s;
   if (absl::Status done = runner_->Read([&](store::Txn& txn) -> absl::Status {
     for (const char* sql : kDumps) {

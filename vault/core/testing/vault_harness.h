@@ -78,6 +78,7 @@ class VaultHarness final {
   // Registers (or replaces) `name`'s signing key with a fresh one.
   absl::Status RekeyCustodian(std::string_view name);
 
+  // Waits for writes queued before the call, then reads everything.
   absl::StatusOr<Snapshot> Snap();
   absl::StatusOr<std::vector<std::string>> Leaves();
 
