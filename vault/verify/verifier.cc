@@ -47,6 +47,7 @@ class Session final {
   absl::Status Stream();
   absl::Status OnLeaf(const internal::LeafBatch& batch, const internal::PreparedLeaf& leaf,
                       uint64_t index);
+  bool UseBlock(const internal::LeafBatch& batch, size_t j) const;
   absl::Status AtCheckpoint(const CheckpointEntry& entry);
   void WatchNextConsistency();
   absl::Status Finish();
@@ -63,6 +64,7 @@ class Session final {
   std::optional<AnchorChain> chain_;
   std::optional<LeafHints> hints_;
   internal::StreamingTree tree_;
+  bool whole_block_ = false;  // the current block goes into tree_ as one subtree
   Verified verified_;
 };
 
@@ -163,7 +165,9 @@ absl::Status Session::Stream() {
     if (batch == nullptr) break;
     BG_RETURN_IF_ERROR(hints_->Load(batch->first_index, batch->leaves.size()));
     for (size_t j = 0; j < batch->leaves.size(); ++j) {
-      BG_RETURN_IF_ERROR(OnLeaf(*batch, batch->leaves[j], batch->first_index + j));
+      const uint64_t index = batch->first_index + j;
+      if (index % internal::kBlockLeaves == 0) whole_block_ = UseBlock(*batch, j);
+      BG_RETURN_IF_ERROR(OnLeaf(*batch, batch->leaves[j], index));
     }
   }
   summary_.leaf_bytes = stream->bytes_read();
@@ -179,7 +183,12 @@ absl::Status Session::OnLeaf(const internal::LeafBatch& batch, const internal::P
                                        "was cut short or altered"),
                     index);
   }
-  tree_.Append(leaf.hash);
+  if (!whole_block_) {
+    tree_.Append(leaf.hash);
+  } else if ((index + 1) % internal::kBlockLeaves == 0) {
+    tree_.AppendSubtree(internal::kBlockLevel,
+                        batch.blocks[(index - batch.first_index) / internal::kBlockLeaves]);
+  }
   if (chain_.has_value() && (index <= 1 || leaf.fields.type == "anchor" ||
                              leaf.fields.type == "provision")) {
     absl::Status s = chain_->OnLeaf(index, leaf.fields.type, batch.Bytes(leaf));
@@ -201,6 +210,18 @@ absl::Status Session::OnLeaf(const internal::LeafBatch& batch, const internal::P
   }
   summary_.leaves = size;
   return absl::OkStatus();
+}
+
+// Whether the block of leaves starting at batch leaf `j` can go into the tree
+// as one subtree: the helpers hashed it, and no checkpoint and no subtree a
+// consistency proof needs lies strictly inside it.
+bool Session::UseBlock(const internal::LeafBatch& batch, size_t j) const {
+  const uint64_t first = batch.first_index + j;
+  const auto& entries = checkpoints_.entries;
+  return batch.HasBlock(j / internal::kBlockLeaves) &&
+         (next_checkpoint_ >= entries.size() ||
+          entries[next_checkpoint_].size >= first + internal::kBlockLeaves) &&
+         tree_.CanAppendSubtree(internal::kBlockLevel);
 }
 
 absl::Status Session::AtCheckpoint(const CheckpointEntry& entry) {

@@ -90,6 +90,32 @@ TEST_CASE("A synthetic bundle verifies, whatever the thread count", "[verify]") 
   }
 }
 
+TEST_CASE("A bundle of several batches verifies and names altered leaves inside blocks",
+          "[verify]") {
+  testing::TempDir tmp;
+  const fs::path dir = tmp.path() / "big";
+  // ~1.5 MB: two batches; checkpoints every 777 leaves, mostly inside blocks.
+  REQUIRE(testing::WriteSyntheticBundle(dir, {10000, 777, 150, "breakglass.test/big"}).ok());
+  for (int threads : {1, 2}) {
+    const absl::StatusOr<Summary> s = VerifyBundle(dir, NoTpm(threads));
+    INFO(s.status().ToString());
+    REQUIRE(s.ok());
+    CHECK(s->leaves == 10000);
+    CHECK(s->checkpoints == 13);
+    CHECK(s->consistency_proofs == 12);
+  }
+  const std::string original = Slurp(dir / kLeavesFile);
+  for (uint64_t i : {0, 255, 256, 777, 4000, 7000, 9999}) {
+    auto lines = Lines(dir / kLeavesFile);
+    lines[i].replace(lines[i].find("custodian-"), 10, "custodiaN-");
+    WriteLines(dir / kLeavesFile, lines);
+    INFO("leaf " << i);
+    const absl::StatusOr<Summary> s = VerifyBundle(dir, NoTpm(2));
+    CHECK(FindingOf(s.status()) == Finding{Where::kLeaf, i});
+    Spit(dir / kLeavesFile, original);
+  }
+}
+
 TEST_CASE("An untrusted log key is refused", "[verify]") {
   Bundle b;
   VerifyOptions o = NoTpm();

@@ -31,17 +31,22 @@ enum CommonField { kActor, kIncident, kReason, kSeq, kSubject, kTime, kType, kCo
 constexpr std::array<std::string_view, kCommonCount> kCommonNames = {
     "actor", "incident", "reason", "seq", "subject", "time", "type"};
 
-// An object key as it appears between its quotes.
+// An object key as it appears between its quotes. 16 bytes, passed and
+// returned in registers: keys are compared once per member, and a key
+// round-tripping through memory stalled on store forwarding.
 struct Key {
-  std::string_view raw;
+  const char* data = nullptr;  // nullptr: no key (the scan failed)
+  uint32_t size = 0;
   bool escaped = false;  // holds \" or \\ (the only escapes a key may hold)
+
+  std::string_view raw() const { return {data, size}; }
 };
 
-std::string Unescape(const Key& k) {
+std::string Unescape(Key k) {
   std::string out;
-  for (size_t i = 0; i < k.raw.size(); ++i) {
-    if (k.raw[i] == '\\') ++i;
-    out.push_back(k.raw[i]);
+  for (size_t i = 0; i < k.size; ++i) {
+    if (k.data[i] == '\\') ++i;
+    out.push_back(k.data[i]);
   }
   return out;
 }
@@ -64,8 +69,8 @@ bool BytesEqual(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool KeyLess(const Key& a, const Key& b) {
-  if (!a.escaped && !b.escaped) return BytesLess(a.raw, b.raw);
+bool KeyLess(Key a, Key b) {
+  if (!a.escaped && !b.escaped) return BytesLess(a.raw(), b.raw());
   return Unescape(a) < Unescape(b);
 }
 
@@ -121,8 +126,10 @@ class Scanner {
   bool Value(int depth);
   bool Object(int depth);
   bool Array(int depth);
-  bool KeyString(Key* key);
-  bool String(std::string_view* raw);
+  // The key, or one with data == nullptr after a failure.
+  Key KeyString();
+  // A string value; the opening quote is at p_. Its bytes end at p_ - 1 after.
+  bool String();
   bool Escape();
   bool Utf8();
   bool Number(int64_t* value);
@@ -135,6 +142,28 @@ class Scanner {
   const char* at_ = nullptr;
 };
 
+Key Scanner::KeyString() {
+  Key key;
+  if (!Expect('"', "expected an object key")) return key;
+  const char* start = p_;
+  while (More() && *p_ != '"') {
+    const unsigned char c = static_cast<unsigned char>(*p_);
+    if (c < 0x20 || c > 0x7E) return Fail("object key outside printable ASCII"), key;
+    if (c == '\\') {
+      if (p_ + 1 >= end_ || (p_[1] != '"' && p_[1] != '\\')) {
+        return Fail("object key outside printable ASCII or escaped non-canonically"), key;
+      }
+      key.escaped = true;
+      ++p_;
+    }
+    ++p_;
+  }
+  if (!Expect('"', "unterminated object key")) return key;
+  key.data = start;
+  key.size = static_cast<uint32_t>(p_ - 1 - start);
+  return key;
+}
+
 bool Scanner::TopObject(LeafFields* out) {
   if (!More() || *p_ != '{') return Fail("a leaf must be a JSON object");
   ++p_;
@@ -142,12 +171,12 @@ bool Scanner::TopObject(LeafFields* out) {
   Key prev;
   for (bool first = true;; first = false) {
     if (More() && *p_ == '}' && first) break;
-    Key key;
-    if (!KeyString(&key)) return false;
+    const Key key = KeyString();
+    if (key.data == nullptr) return false;
     if (!first && !KeyLess(prev, key)) return Fail("object keys out of order or repeated");
     prev = key;
     if (!Expect(':', "expected ':' after an object key")) return false;
-    const int field = key.escaped ? kCommonCount : CommonFieldOf(key.raw);
+    const int field = key.escaped ? kCommonCount : CommonFieldOf(key.raw());
     if (!(field < kCommonCount ? CommonValue(field, out) : Value(1))) return false;
     seen |= field < kCommonCount ? (1u << field) : 0;
     if (More() && *p_ == ',') {
@@ -177,21 +206,20 @@ bool Scanner::CommonValue(int field, LeafFields* out) {
     return true;
   }
   if (!More() || *p_ != '"') return Fail("common event fields other than seq and time are strings");
-  std::string_view raw;
-  if (!String(&raw)) return false;
-  if (field == kType) out->type = raw;
+  const char* start = p_ + 1;
+  if (!String()) return false;
+  if (field == kType) out->type = std::string_view(start, static_cast<size_t>(p_ - 1 - start));
   return true;
 }
 
 bool Scanner::Value(int depth) {
   if (depth > kMaxLeafDepth) return Fail("nested deeper than 16");
   if (!More()) return Fail("a value is missing");
-  std::string_view unused;
   int64_t number = 0;
   switch (*p_) {
     case '{': return Object(depth);
     case '[': return Array(depth);
-    case '"': return String(&unused);
+    case '"': return String();
     case 't': return Literal("true");
     case 'f': return Literal("false");
     case 'n': return Literal("null");
@@ -206,8 +234,8 @@ bool Scanner::Object(int depth) {
   if (More() && *p_ == '}') return ++p_, true;
   Key prev;
   for (bool first = true;; first = false) {
-    Key key;
-    if (!KeyString(&key)) return false;
+    const Key key = KeyString();
+    if (key.data == nullptr) return false;
     if (!first && !KeyLess(prev, key)) return Fail("object keys out of order or repeated");
     prev = key;
     if (!Expect(':', "expected ':' after an object key") || !Value(depth + 1)) return false;
@@ -232,28 +260,8 @@ bool Scanner::Array(int depth) {
   }
 }
 
-bool Scanner::KeyString(Key* key) {
-  if (!Expect('"', "expected an object key")) return false;
-  const char* start = p_;
-  while (More() && *p_ != '"') {
-    const unsigned char c = static_cast<unsigned char>(*p_);
-    if (c < 0x20 || c > 0x7E) return Fail("object key outside printable ASCII");
-    if (c == '\\') {
-      if (p_ + 1 >= end_ || (p_[1] != '"' && p_[1] != '\\')) {
-        return Fail("object key outside printable ASCII or escaped non-canonically");
-      }
-      key->escaped = true;
-      ++p_;
-    }
-    ++p_;
-  }
-  key->raw = std::string_view(start, static_cast<size_t>(p_ - start));
-  return Expect('"', "unterminated object key");
-}
-
-bool Scanner::String(std::string_view* raw) {
+bool Scanner::String() {
   ++p_;  // the opening quote
-  const char* start = p_;
   while (true) {
     while (end_ - p_ >= 8) {
       uint64_t w;
@@ -265,7 +273,6 @@ bool Scanner::String(std::string_view* raw) {
     if (!More()) return Fail("unterminated string");
     switch (kClass[static_cast<unsigned char>(*p_)]) {
       case kQuote:
-        *raw = std::string_view(start, static_cast<size_t>(p_ - start));
         ++p_;
         return true;
       case kBackslash:

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <utility>
 
@@ -18,6 +19,19 @@ absl::Status OpenError(const std::string& name, int err) {
   if (err == ENOENT) return absl::NotFoundError(what);
   if (err == EACCES) return absl::PermissionDeniedError(what);
   return absl::UnavailableError(what);
+}
+
+// MTH of the block's leaves, reduced pairwise level by level.
+merkle::Hash BlockHash(const LeafBatch& batch, size_t b, TreeHasher& hasher) {
+  std::array<merkle::Hash, kBlockLeaves / 2> level;
+  const PreparedLeaf* leaves = &batch.leaves[b * kBlockLeaves];
+  for (size_t i = 0; i < kBlockLeaves / 2; ++i) {
+    level[i] = hasher.Children(leaves[2 * i].hash, leaves[2 * i + 1].hash);
+  }
+  for (size_t n = kBlockLeaves / 2; n > 1; n /= 2) {
+    for (size_t i = 0; i < n / 2; ++i) level[i] = hasher.Children(level[2 * i], level[2 * i + 1]);
+  }
+  return level[0];
 }
 
 }  // namespace
@@ -47,6 +61,9 @@ void PrepareLeaves(LeafBatch& batch, size_t begin, size_t end, TreeHasher& hashe
           absl::StrCat("its \"seq\" is ", leaf.fields.seq, " but it is on line ", index + 1,
                        " (leaf ", index, "): a leaf was removed, inserted or moved"));
     }
+  }
+  for (size_t b = (begin + kBlockLeaves - 1) / kBlockLeaves; (b + 1) * kBlockLeaves <= end; ++b) {
+    if (batch.HasBlock(b)) batch.blocks[b] = BlockHash(batch, b, hasher);
   }
 }
 
@@ -163,7 +180,15 @@ void LeafStream::SplitLines(LeafBatch& batch, bool at_eof) {
     batch.leaves.push_back(leaf);
     start = end + 1;
   }
-  if (start < size && at_eof) {
+  // End a batch that holds whole blocks at a block boundary, so the next one
+  // starts aligned (its blocks can be hashed by the helpers).
+  const size_t n = batch.leaves.size();
+  const size_t keep = (batch.first_index + n) / kBlockLeaves * kBlockLeaves - batch.first_index;
+  if (!at_eof && n > kBlockLeaves && keep > 0 && keep < n) {
+    start = batch.leaves[keep].offset;
+    batch.leaves.resize(keep);
+  }
+  if (start < size && at_eof && batch.leaves.size() == n) {
     PreparedLeaf leaf;
     leaf.offset = static_cast<uint32_t>(start);
     leaf.length = static_cast<uint32_t>(size - start);
@@ -174,6 +199,7 @@ void LeafStream::SplitLines(LeafBatch& batch, bool at_eof) {
   carry_.assign(data + start, size - start);
   bytes_read_ += start - 1;
   batch.buffer.Resize(start);
+  batch.blocks.resize(batch.leaves.size() / kBlockLeaves);
 }
 
 void LeafStream::Enqueue(LeafBatch* batch) {

@@ -38,6 +38,11 @@
 namespace breakglass::verify::internal {
 
 inline constexpr size_t kBatchBytes = size_t{1} << 20;
+// Leaves are also hashed into complete subtrees of kBlockLeaves (level
+// kBlockLevel) by the preparing threads, so the consumer can append a whole
+// block to its tree with one call instead of ~kBlockLeaves node hashes.
+inline constexpr uint8_t kBlockLevel = 8;
+inline constexpr size_t kBlockLeaves = size_t{1} << kBlockLevel;
 inline constexpr size_t kBatchesAhead = 2;
 inline constexpr size_t kMaxLeafBytes = size_t{64} << 20;
 
@@ -72,8 +77,16 @@ struct LeafBatch {
   ReadBuffer buffer;
   std::vector<PreparedLeaf> leaves;
   bool unterminated = false;  // the last leaf of the file lacks its newline
+  // blocks[b] = MTH(leaves [b·kBlockLeaves, (b+1)·kBlockLeaves)) of this
+  // batch, for every such complete block, when first_index is a multiple of
+  // kBlockLeaves (HasBlock); batches are cut at block boundaries when they
+  // can be.
+  std::vector<merkle::Hash> blocks;
   int pending_chunks = 0;     // guarded by LeafStream's mutex
 
+  bool HasBlock(size_t b) const {
+    return first_index % kBlockLeaves == 0 && (b + 1) * kBlockLeaves <= leaves.size();
+  }
   std::string_view Bytes(const PreparedLeaf& leaf) const {
     return std::string_view(buffer.data() + leaf.offset, leaf.length);
   }
@@ -132,7 +145,8 @@ class LeafStream final {
   std::vector<std::thread> helpers_;
 };
 
-// Prepares leaves [begin, end) of `batch` with `hasher` (exposed for tests).
+// Prepares leaves [begin, end) of `batch` with `hasher`, and the blocks that
+// lie wholly inside that range (exposed for tests).
 void PrepareLeaves(LeafBatch& batch, size_t begin, size_t end, TreeHasher& hasher);
 
 }  // namespace breakglass::verify::internal

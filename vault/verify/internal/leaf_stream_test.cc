@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "vault/merkle/tree.h"
+#include "vault/verify/internal/streaming_tree.h"
 #include "vault/verify/testing/synthetic_bundle.h"
 #include "vault/verify/testing/temp_dir.h"
 
@@ -61,6 +62,35 @@ TEST_CASE("LeafStream delivers every line in order, the same on any thread count
       REQUIRE(seen[i].ok == (i != 777 && i != 999));
       REQUIRE(seen[i].unterminated == (i + 1 == lines.size()));
     }
+  }
+}
+
+TEST_CASE("LeafStream's blocks are the roots of their leaves", "[verify]") {
+  testing::TempDir dir;
+  const auto file = dir.path() / "leaves.jsonl";
+  {
+    std::ofstream out(file, std::ios::binary);
+    for (uint64_t i = 0; i < 20000; ++i) out << testing::SyntheticLeaf(i, 130) << "\n";
+  }
+  for (int threads : {1, 2}) {
+    auto stream = LeafStream::Open(file, threads);
+    REQUIRE(stream.ok());
+    size_t blocks = 0, batches = 0;
+    while (true) {
+      absl::StatusOr<const LeafBatch*> batch = (*stream)->Next();
+      REQUIRE(batch.ok());
+      if (*batch == nullptr) break;
+      ++batches;
+      for (size_t b = 0; (*batch)->HasBlock(b); ++b, ++blocks) {
+        StreamingTree tree;
+        for (size_t j = b * kBlockLeaves; j < (b + 1) * kBlockLeaves; ++j) {
+          tree.Append((*batch)->leaves[j].hash);
+        }
+        REQUIRE((*batch)->blocks[b] == tree.Root());
+      }
+    }
+    CHECK(batches > 1);
+    CHECK(blocks >= 20000 / kBlockLeaves - batches);  // batches are cut at block boundaries
   }
 }
 

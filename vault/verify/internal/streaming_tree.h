@@ -72,6 +72,26 @@ class StreamingTree final {
     peaks_.push_back(node);
   }
 
+  // Whether AppendSubtree(level, ...) may be used now: the size is a
+  // multiple of 2^level and no watched subtree completes inside the next
+  // 2^level leaves.
+  bool CanAppendSubtree(uint8_t level) const {
+    const uint64_t n = uint64_t{1} << level;
+    return size_ % n == 0 && next_watched_leaf_ >= size_ + n;
+  }
+  // Appends 2^level leaves at once, given the hash of the complete subtree
+  // they form. Requires CanAppendSubtree(level).
+  void AppendSubtree(uint8_t level, const merkle::Hash& subtree_hash) {
+    uint64_t index = size_ >> level;
+    merkle::Hash node = subtree_hash;
+    for (; (index & 1) != 0; index >>= 1) {
+      node = hasher_.Children(peaks_.back(), node);
+      peaks_.pop_back();
+    }
+    peaks_.push_back(node);
+    size_ += uint64_t{1} << level;
+  }
+
   // MTH of the current tree.
   merkle::Hash Root();
   // The same state as a merkle::Frontier.

@@ -38,6 +38,23 @@ TEST_CASE("StreamingTree has merkle::Frontier's root at every size", "[verify]")
   CHECK(resumed.Root() == tree.Root());
 }
 
+TEST_CASE("StreamingTree::AppendSubtree equals appending the leaves", "[verify]") {
+  StreamingTree by_leaf, by_block;
+  for (uint64_t block = 0; block < 11; ++block) {
+    StreamingTree sub;
+    for (uint64_t i = block * 8; i < block * 8 + 8; ++i) {
+      by_leaf.Append(LeafHash(i));
+      sub.Append(LeafHash(i));
+    }
+    REQUIRE(by_block.CanAppendSubtree(3));
+    by_block.AppendSubtree(3, sub.Root());
+    REQUIRE(by_block.size() == by_leaf.size());
+    REQUIRE(by_block.Root() == by_leaf.Root());
+  }
+  by_block.Append(LeafHash(88));
+  CHECK_FALSE(by_block.CanAppendSubtree(3));  // not aligned
+}
+
 TEST_CASE("StreamingTree keeps what a consistency proof needs", "[verify]") {
   merkle::InMemorySubtreeStore store;
   merkle::Frontier frontier;
