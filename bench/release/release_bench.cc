@@ -44,7 +44,7 @@ using Clock = std::chrono::steady_clock;
 struct Flags {
   int releases = 200;
   int warmup = 10;
-  int samples = 200;
+  int samples = 1;  // primitive samples per release, interleaved
 };
 
 Flags ParseFlags(int argc, char** argv) {
@@ -110,6 +110,9 @@ double TimedRelease(RealWorld& w) {
 
 struct Primitives {
   double increment = 0, certify = 0, sign = 0, fsync = 0, unseal = 0, ready = 0;
+  // Composite steps of the release, for the breakdown: one store unit through
+  // the group-commit runner, and one release anchor of the Anchorer alone.
+  double store_unit = 0, anchor_release = 0;
 };
 
 Primitives TimePrimitives(RealWorld& w, tpm::MonotonicCounter& spare, int n) {
@@ -138,30 +141,56 @@ Primitives TimePrimitives(RealWorld& w, tpm::MonotonicCounter& spare, int n) {
   p.unseal = Median(n, "unseal", [&] { return w.keystore().Unseal(sealed, aad).status(); });
   AuditAnchor anchor(&w.anchorer());
   p.ready = Median(n, "ready", [&] { return anchor.Ready(AnchorKind::kRelease); });
+  p.store_unit = Median(n, "store unit", [&] {
+    return w.harness().runner().Run([](store::Txn& txn) {
+      return txn.Exec("CREATE TABLE IF NOT EXISTS bench_unit (x); INSERT INTO bench_unit VALUES (1)");
+    });
+  });
+  p.anchor_release = Median(n / 4 + 1, "anchor", [&] { return anchor.AnchorNow(AnchorKind::kRelease); });
   return p;
 }
 
-Primitives Min(const Primitives& a, const Primitives& b) {
-  return {std::min(a.increment, b.increment), std::min(a.certify, b.certify),
-          std::min(a.sign, b.sign),           std::min(a.fsync, b.fsync),
-          std::min(a.unseal, b.unseal),       std::min(a.ready, b.ready)};
+// Medians of per-iteration samples, so releases and primitives see the same
+// machine load (the disk is shared with other work).
+Primitives MedianOf(const std::vector<Primitives>& v) {
+  auto med = [&](double Primitives::*field) {
+    std::vector<double> x;
+    for (const Primitives& p : v) x.push_back(p.*field);
+    return Percentile(x, 0.5);
+  };
+  Primitives out;
+  out.increment = med(&Primitives::increment);
+  out.certify = med(&Primitives::certify);
+  out.sign = med(&Primitives::sign);
+  out.fsync = med(&Primitives::fsync);
+  out.unseal = med(&Primitives::unseal);
+  out.ready = med(&Primitives::ready);
+  out.store_unit = med(&Primitives::store_unit);
+  out.anchor_release = med(&Primitives::anchor_release);
+  return out;
 }
 
 int Run(const Flags& f) {
   std::unique_ptr<RealWorld> w = Must(RealWorld::Start(), "start SoftHSM2 + swtpm");
   auto spare = Must(w->tpm_env().NewCounter("bench"), "spare NV counter");
   if (!spare->Increment().ok()) Die(absl::InternalError("first write"), "spare counter");
-  const Primitives before = TimePrimitives(*w, *spare, f.samples);
   for (int i = 0; i < f.warmup; ++i) TimedRelease(*w);
   g_release_txns = 0;
   std::vector<double> t;
-  for (int i = 0; i < f.releases; ++i) t.push_back(TimedRelease(*w));
-  const Primitives after = TimePrimitives(*w, *spare, f.samples);
-  // The cheaper of the two medians: the fairest floor for the comparison.
-  const Primitives p = Min(before, after);
+  std::vector<Primitives> samples;
+  for (int i = 0; i < f.releases; ++i) {
+    t.push_back(TimedRelease(*w));
+    for (int k = 0; k < f.samples; ++k) samples.push_back(TimePrimitives(*w, *spare, 1));
+  }
+  const Primitives p = MedianOf(samples);
   const int m = 3;
   const double issue_sum = p.increment + p.certify + p.sign + p.fsync + m * p.unseal;
-  const double design_sum = 2 * p.increment + 2 * p.certify + p.sign + p.fsync + (m + 1) * p.unseal;
+  // What DESIGN.md's anchoring makes a release do at least: both counters
+  // moved and certified, three durable commits (state + release event; the
+  // anchor leaf before the increments; checkpoint + evidence), the commitment
+  // key unsealed beside the m shares, and the pre-commit readiness check.
+  const double design_sum = 2 * p.increment + 2 * p.certify + p.sign + 3 * p.fsync +
+                            (m + 1) * p.unseal + p.ready;
   const double p50 = Percentile(t, 0.5), p99 = Percentile(t, 0.99);
   const double txns = static_cast<double>(g_release_txns) / static_cast<double>(f.releases);
   std::printf(
@@ -170,12 +199,13 @@ int Run(const Flags& f) {
       "  \"primitives_ms\": {\"tpm_increment\": %.3f, \"tpm_nv_certify\": %.3f, "
       "\"hsm_ed25519_sign\": %.3f, \"fsync\": %.3f, \"hsm_unseal\": %.3f, "
       "\"anchor_ready\": %.3f},\n"
+      "  \"composite_ms\": {\"store_unit\": %.3f, \"anchor_now_release\": %.3f},\n"
       "  \"issue_primitive_sum_ms\": %.3f,\n  \"ratio_p50\": %.2f,\n  \"ratio_p99\": %.2f,\n"
       "  \"target_ratio\": 1.5,\n"
       "  \"design_primitive_sum_ms\": %.3f,\n  \"ratio_p50_vs_design_sum\": %.2f,\n"
       "  \"store_transactions_per_release_call\": %.2f\n}\n",
       f.releases, m, p50, p99, Percentile(t, 0.0), Percentile(t, 1.0), p.increment, p.certify,
-      p.sign, p.fsync, p.unseal, p.ready, issue_sum, p50 / issue_sum, p99 / issue_sum, design_sum,
+      p.sign, p.fsync, p.unseal, p.ready, p.store_unit, p.anchor_release, issue_sum, p50 / issue_sum, p99 / issue_sum, design_sum,
       p50 / design_sum, txns);
   return 0;
 }
