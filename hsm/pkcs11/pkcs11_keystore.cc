@@ -142,10 +142,10 @@ absl::StatusOr<base::SecretBytes> Pkcs11Keystore::Unseal(std::string_view envelo
     CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof(params)};
     BG_RETURN_IF_ERROR(CkCheck(core.fns()->C_DecryptInit(s, &mech, key), "C_DecryptInit", what));
     // Modules may insist on room for ciphertext || tag (SoftHSM2 does), even
-    // though the tag is not output.
-    base::SecretBytes buffer(view.ciphertext_and_tag.size());
-    CK_BYTE* pt = buffer.data(base::InsecureSecretAccess::Get());
-    CK_ULONG pt_len = buffer.size();
+    // though the tag is not output; the secret is truncated afterwards.
+    base::SecretBytes out(view.ciphertext_and_tag.size());
+    CK_BYTE* pt = out.data(base::InsecureSecretAccess::Get());
+    CK_ULONG pt_len = out.size();
     const CK_RV rv = core.fns()->C_Decrypt(s, Ptr(view.ciphertext_and_tag),
                                            view.ciphertext_and_tag.size(), pt, &pt_len);
     if (IsTagFailure(rv)) {
@@ -159,7 +159,8 @@ absl::StatusOr<base::SecretBytes> Pkcs11Keystore::Unseal(std::string_view envelo
       return absl::InternalError(absl::StrCat("C_Decrypt with ", what, " returned ", pt_len,
                                               " bytes, expected ", view.ciphertext.size()));
     }
-    return base::SecretBytes::CopyFrom(std::span<const uint8_t>(pt, pt_len));
+    out.Truncate(pt_len);
+    return out;
   });
 }
 

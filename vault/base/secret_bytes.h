@@ -1,9 +1,12 @@
 // SecretBytes: the one type that holds secret material (credential plaintext,
 // Shamir shares, PINs, derived keys).
 //
-// - Memory comes from its own anonymous mapping, locked with mlock(2) where the
-//   RLIMIT_MEMLOCK allows it and excluded from core dumps (MADV_DONTDUMP).
-// - It is wiped with OPENSSL_cleanse before the mapping is released.
+// - Memory comes from OpenSSL's secure heap (CRYPTO_secure_malloc: one 1 MiB
+//   arena between guard pages, locked with mlock(2) and excluded from core
+//   dumps), set up on first use; secrets above 256 KiB, or when the heap is
+//   full, get their own anonymous mapping, locked where RLIMIT_MEMLOCK allows
+//   it and marked MADV_DONTDUMP.
+// - It is wiped with OPENSSL_cleanse before its memory is given back.
 // - Equality is constant-time.
 // - It cannot be printed or streamed, is not implicitly convertible, and is not
 //   copyable (Clone() is explicit). Reading the raw bytes needs an
@@ -51,6 +54,12 @@ class SecretBytes final {
   // An independent copy in its own locked memory.
   SecretBytes Clone() const;
 
+  // Keeps only the first `new_size` bytes (no-op unless smaller). The dropped
+  // tail is wiped at once; the memory stays mapped (and locked) until
+  // destruction. For writers that must offer more room than the result
+  // needs, such as a PKCS#11 C_Decrypt into the secret's own memory.
+  void Truncate(size_t new_size);
+
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   // True when the pages are mlock'd (false when RLIMIT_MEMLOCK refused).
@@ -77,8 +86,9 @@ class SecretBytes final {
 
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
-  size_t mapped_ = 0;
+  size_t mapped_ = 0;  // bytes owned: the heap allocation or the whole mapping
   bool locked_ = false;
+  bool from_heap_ = false;
 };
 
 namespace internal {

@@ -1,5 +1,7 @@
 #include "vault/base/secret_bytes.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <concepts>
@@ -77,6 +79,41 @@ TEST_CASE("SecretBytes of a given size starts zeroed", "[secret]") {
   SecretBytes s(100);
   const uint8_t* p = s.data(InsecureSecretAccess::Get());
   REQUIRE(std::all_of(p, p + 100, [](uint8_t x) { return x == 0; }));
+}
+
+TEST_CASE("SecretBytes Truncate keeps the prefix and wipes the tail at once", "[secret]") {
+  SecretBytes s = SecretBytes::CopyFrom(std::string_view("share-bytes|tag-bytes-16"));
+  const uint8_t* data = s.data(InsecureSecretAccess::Get());
+  s.Truncate(11);
+  CHECK(s.view(InsecureSecretAccess::Get()) == "share-bytes");
+  CHECK(std::all_of(data + 11, data + 25, [](uint8_t b) { return b == 0; }));
+  s.Truncate(40);  // never grows
+  CHECK(s.size() == 11);
+  s.Truncate(0);
+  CHECK(s.empty());
+  CHECK(data[0] == 0);
+}
+
+TEST_CASE("Small secrets live in the locked secure heap, large ones in their own mapping",
+          "[secret]") {
+  std::vector<uint8_t> seen;
+  g_seen = &seen;
+  internal::SetSecretReleaseHookForTesting(&RecordRelease);
+  bool small_in_heap = false;
+  bool large_in_heap = true;
+  {
+    SecretBytes small(64);
+    SecretBytes large(512 * 1024);
+    small_in_heap = CRYPTO_secure_allocated(small.data(InsecureSecretAccess::Get())) == 1;
+    large_in_heap = CRYPTO_secure_allocated(large.data(InsecureSecretAccess::Get())) == 1;
+    std::fill_n(large.data(InsecureSecretAccess::Get()), large.size(), uint8_t{0xAA});
+  }
+  internal::SetSecretReleaseHookForTesting(nullptr);
+  g_seen = nullptr;
+  CHECK(small_in_heap);
+  CHECK_FALSE(large_in_heap);
+  CHECK(seen.size() == 2);
+  CHECK(g_all_zero);  // the last released (the large mapping) was wiped
 }
 
 }  // namespace
