@@ -14,6 +14,24 @@ void CheckOrDie(int ok) {
   if (ok != 1) std::abort();
 }
 
+// SHA-256 fetched once from the default provider. Passing the legacy
+// EVP_sha256() makes OpenSSL 3 fetch the implementation again on every
+// digest (a locked lookup that costs more than hashing a short leaf).
+const EVP_MD* Sha256Md() {
+  static const EVP_MD* const md = [] {
+    EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+    if (fetched == nullptr) std::abort();
+    return fetched;
+  }();
+  return md;
+}
+
+// One reusable digest context per thread for the one-shot Sha256().
+struct ThreadCtx {
+  EVP_MD_CTX* md = EVP_MD_CTX_new();
+  ~ThreadCtx() { EVP_MD_CTX_free(md); }
+};
+
 }  // namespace
 
 struct Sha256Hasher::Ctx {
@@ -24,7 +42,7 @@ struct Sha256Hasher::Ctx {
 Sha256Hasher::Sha256Hasher() : ctx_(std::make_unique<Ctx>()) {
   ctx_->md = EVP_MD_CTX_new();
   if (ctx_->md == nullptr) std::abort();
-  CheckOrDie(EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr));
+  CheckOrDie(EVP_DigestInit_ex(ctx_->md, Sha256Md(), nullptr));
 }
 
 Sha256Hasher::~Sha256Hasher() = default;
@@ -38,13 +56,18 @@ Sha256Digest Sha256Hasher::Finish() {
   Sha256Digest out;
   unsigned int len = 0;
   CheckOrDie(EVP_DigestFinal_ex(ctx_->md, out.data(), &len));
-  CheckOrDie(EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr));
+  CheckOrDie(EVP_DigestInit_ex(ctx_->md, Sha256Md(), nullptr));
   return out;
 }
 
 Sha256Digest Sha256(std::string_view data) {
+  thread_local ThreadCtx ctx;
+  if (ctx.md == nullptr) std::abort();
   Sha256Digest out;
-  CheckOrDie(EVP_Digest(data.data(), data.size(), out.data(), nullptr, EVP_sha256(), nullptr));
+  unsigned int len = 0;
+  CheckOrDie(EVP_DigestInit_ex(ctx.md, Sha256Md(), nullptr));
+  CheckOrDie(EVP_DigestUpdate(ctx.md, data.data(), data.size()));
+  CheckOrDie(EVP_DigestFinal_ex(ctx.md, out.data(), &len));
   return out;
 }
 
@@ -54,7 +77,7 @@ Sha256Digest HmacSha256(const base::SecretBytes& key, std::string_view data) {
   Sha256Digest out;
   unsigned int len = 0;
   const auto k = key.span(base::InsecureSecretAccess::Get());
-  if (HMAC(EVP_sha256(), k.data(), static_cast<int>(k.size()),
+  if (HMAC(Sha256Md(), k.data(), static_cast<int>(k.size()),
            reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(),
            &len) == nullptr) {
     std::abort();
