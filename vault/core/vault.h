@@ -14,6 +14,8 @@
 //   2. opens exactly the approving custodians' shares, checks their tags,
 //      combines, checks the commitment, and seals the credential to the
 //      requester's X25519 key with context = request id (release_box);
+//   2b. the release gate, if one is wired (release_gate.h: "alert before
+//      release"); its refusal refuses the approval like a failure in 1–2;
 //   3. one transaction: the approval, `approved`, the `release` event and the
 //      sealed box (not yet deliverable), credential -> exposed;
 //   4. Anchor::AnchorNow(release); then the box is deliverable (the flag is
@@ -51,8 +53,10 @@
 #include "vault/core/anchor.h"
 #include "vault/core/event_log.h"
 #include "vault/core/identity.h"
+#include "vault/core/incident_checker.h"
 #include "vault/core/policy.h"
 #include "vault/core/records.h"
+#include "vault/core/release_gate.h"
 #include "vault/core/statement.h"
 #include "vault/store/transaction_runner.h"
 
@@ -66,6 +70,11 @@ struct VaultDeps {
   Anchor* anchor = nullptr;
   const base::Clock* clock = nullptr;
   base::Random* random = nullptr;
+  // Optional hooks (nullptr: none). The gate is asked just before a release
+  // is committed; the checker before a request is stored. Either one's error
+  // refuses the call and nothing is stored.
+  ReleaseGate* release_gate = nullptr;
+  IncidentChecker* incident_checker = nullptr;
 };
 
 struct NewRequest {

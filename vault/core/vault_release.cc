@@ -175,6 +175,13 @@ absl::StatusOr<Vault::PreparedRelease> Vault::PrepareRelease(const DecisionPlan&
   out.box_sha256 = base::HexEncode(crypto::Sha256String(*box));
   out.box = *std::move(box);
   out.use_until = NowSeconds() + absl::ToInt64Seconds(plan.use_window);
+  if (d_.release_gate != nullptr) {
+    const RequestRecord& r = plan.request;
+    BG_RETURN_IF_ERROR(d_.release_gate->BeforeRelease(ReleaseNotice{
+        r.id, r.credential, r.version, r.requester, r.incident, r.reason,
+        absl::StrJoin(plan.evaluation.approvers, ","), plan.decision.custodian,
+        absl::FromUnixSeconds(plan.now)}));
+  }
   return out;
 }
 

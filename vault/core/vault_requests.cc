@@ -92,6 +92,10 @@ absl::StatusOr<RequestRecord> Vault::CreateRequest(std::string_view actor,
     r.approval_deadline = absl::ToInt64Seconds(policy.spec().approval_window);
     return absl::OkStatus();
   }); !done.ok()) return done;
+  if (d_.incident_checker != nullptr) {
+    BG_RETURN_IF_ERROR(d_.incident_checker->CheckIncident(
+        IncidentQuery{in.incident, in.credential, std::string(actor), d_.clock->Now()}));
+  }
   BG_ASSIGN_OR_RETURN(std::string nonce, d_.random->Bytes(16));
   r.id = "req-" + base::HexEncode(nonce);
   r.credential = in.credential;

@@ -41,10 +41,12 @@ absl::StatusOr<std::unique_ptr<VaultHarness>> VaultHarness::Create(hsm::Keystore
 }
 
 absl::StatusOr<std::unique_ptr<VaultHarness>> VaultHarness::Create(hsm::Keystore* keystore,
-                                                                   const AnchorFactory& anchor) {
+                                                                   const AnchorFactory& anchor,
+                                                                   Extras extras) {
   std::unique_ptr<VaultHarness> h(new VaultHarness());
   std::vector<store::sqlite::Migration> steps = audit::AuditLog::Migrations();
   for (const auto& m : repo::Migrations()) steps.push_back(m);
+  for (const auto& m : extras.migrations) steps.push_back(m);
   BG_ASSIGN_OR_RETURN(h->runner_, store::TransactionRunner::Open(h->dir_.File("state.db"), steps));
   BG_ASSIGN_OR_RETURN(h->log_, audit::AuditLog::Create(h->runner_.get(), &h->clock_));
   h->audit_events_ = std::make_unique<AuditEventLog>(h->log_.get());
@@ -56,6 +58,9 @@ absl::StatusOr<std::unique_ptr<VaultHarness>> VaultHarness::Create(hsm::Keystore
   BG_ASSIGN_OR_RETURN(deps.anchor, anchor(*h->runner_, *h->log_));
   deps.clock = &h->clock_;
   deps.random = &h->random_;
+  if (extras.configure) {
+    BG_RETURN_IF_ERROR(extras.configure(*h->runner_, *h->audit_events_, *h->events_, deps));
+  }
   BG_ASSIGN_OR_RETURN(h->vault_, Vault::Create(deps));
   return h;
 }

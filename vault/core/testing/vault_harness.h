@@ -53,11 +53,23 @@ class VaultHarness final {
   using AnchorFactory =
       std::function<absl::StatusOr<Anchor*>(store::TransactionRunner&, audit::AuditLog&)>;
 
+  // For layers above the core (alerts): more schema steps, and a hook run
+  // before the Vault is made that may replace deps.events (e.g. with a
+  // decorator of `vault_events`) and set the optional ports. `audit_log` is
+  // the undecorated log. What the hook makes must outlive the harness.
+  struct Extras {
+    std::vector<store::sqlite::Migration> migrations;
+    std::function<absl::Status(store::TransactionRunner& runner, EventLog& audit_log,
+                               EventLog& vault_events, VaultDeps& deps)>
+        configure;
+  };
+
   // `keystore` and `anchor` are borrowed and must outlive the harness.
   static absl::StatusOr<std::unique_ptr<VaultHarness>> Create(hsm::Keystore* keystore,
                                                               Anchor* anchor);
   static absl::StatusOr<std::unique_ptr<VaultHarness>> Create(hsm::Keystore* keystore,
-                                                              const AnchorFactory& anchor);
+                                                              const AnchorFactory& anchor,
+                                                              Extras extras = {});
   ~VaultHarness();
 
   static PolicySpec DbRootPolicy();
