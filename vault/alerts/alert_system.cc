@@ -35,6 +35,7 @@ absl::StatusOr<std::unique_ptr<AlertSystem>> AlertSystem::Create(AlertSystemConf
     return absl::InvalidArgumentError("alert system: a dependency is missing");
   }
   std::unique_ptr<AlertSystem> s(new AlertSystem());
+  s->deps_ = deps;
   BG_RETURN_IF_ERROR(s->MakeSinks(c));
   BG_RETURN_IF_ERROR(s->MakeRouting(c));
   s->events_ = std::make_unique<AlertingEventLog>(deps.audit_log, s->routing_.get(), deps.random);
@@ -109,6 +110,41 @@ absl::Status AlertSystem::MakeRouting(const AlertSystemConfig& c) {
 }
 
 AlertSystem::~AlertSystem() { Stop(); }
+
+absl::Status AlertSystem::Raise(const core::VaultEvent& event) {
+  std::span<const std::string> to = routing_->SinksFor(event.type);
+  if (to.empty()) return absl::OkStatus();
+  BG_RETURN_IF_ERROR(deps_.runner->Run(
+      [&](store::Txn& txn) { return EnqueueAlert(txn, event, to, *deps_.random); }));
+  if (dispatcher_) dispatcher_->Wake();
+  return absl::OkStatus();
+}
+
+std::function<void(const audit::NvWriteStats&)> AlertSystem::BudgetWarningHook() {
+  return [this](const audit::NvWriteStats& stats) {
+    core::VaultEvent e;
+    e.type = "nv_budget_low";
+    e.actor = "breakglassd";
+    e.time = deps_.clock->Now();
+    e.fields.Set("note", absl::StrCat("TPM NV writes: ", stats.since_genesis, " of an allowance of ",
+                                      stats.allowance, " (", stats.yearly_budget, " a year)"));
+    (void)Raise(e);
+  };
+}
+
+std::function<void(const audit::CounterDisagreement&)> AlertSystem::RollbackAlarmHook() {
+  return [this](const audit::CounterDisagreement& d) {
+    core::VaultEvent e;
+    e.type = "rollback_alarm";
+    e.actor = "breakglassd";
+    e.subject = d.counter;
+    e.time = deps_.clock->Now();
+    e.fields.Set("why", absl::StrCat(std::string(audit::RollbackProblemName(d.problem)),
+                                     ": the log says ", d.log_value, ", the TPM says ",
+                                     d.tpm_value));
+    (void)Raise(e);
+  };
+}
 
 std::vector<std::string> AlertSystem::sink_names() const {
   std::vector<std::string> out;

@@ -24,6 +24,8 @@
 #include "vault/alerts/release_gate.h"
 #include "vault/alerts/routing.h"
 #include "vault/alerts/sink.h"
+#include "vault/audit/anchor.h"
+#include "vault/audit/anchor_event.h"
 
 namespace breakglass::alerts {
 
@@ -80,6 +82,16 @@ class AlertSystem final {
   // Sink names in use ("webhook", "syslog").
   std::vector<std::string> sink_names() const;
 
+  // Queues the alert for `event`, which the caller has already recorded in
+  // the audit log (e.g. the Anchorer's rollback_alarm), in a unit of its own.
+  // OK without queuing anything when the type is not routed.
+  absl::Status Raise(const core::VaultEvent& event);
+  // Hooks for audit::AnchorOptions: alert `nv_budget_low` and
+  // `rollback_alarm`. They call Raise (blocking on the store); errors are
+  // dropped (the Anchorer has logged the event itself).
+  std::function<void(const audit::NvWriteStats&)> BudgetWarningHook();
+  std::function<void(const audit::CounterDisagreement&)> RollbackAlarmHook();
+
   // Starts / stops the dispatcher threads (no-ops without sinks).
   void Start();
   void Stop();
@@ -89,6 +101,7 @@ class AlertSystem final {
   absl::Status MakeSinks(const AlertSystemConfig& c);
   absl::Status MakeRouting(const AlertSystemConfig& c);
 
+  AlertSystemDeps deps_;
   std::vector<std::unique_ptr<Sink>> sinks_;
   std::unique_ptr<Routing> routing_;
   std::unique_ptr<AlertingEventLog> events_;

@@ -67,5 +67,21 @@ TEST_CASE("AlertSystemRefusesAGateWithoutSinksAndNamesBadKeys", "[alerts]") {
   CHECK((*with_check)->incident_checker() != nullptr);
 }
 
+TEST_CASE("AlertSystemAlertsRollbackAlarmsAndTheNvBudget", "[alerts]") {
+  AlertsWorld w;
+  auto s = AlertSystem::Create(WebhookConfig(w), Deps(w));
+  REQUIRE(s.ok());
+  (*s)->RollbackAlarmHook()({"release", 7, 9, audit::RollbackProblem::kStoreBehindTpm});
+  (*s)->BudgetWarningHook()({1, 81, 100, 100});
+  CHECK(w.Count(DeliveryState::kPending) == 2);
+  (*s)->Start();
+  REQUIRE(w.receiver_->WaitUntil(
+      [](const auto& rs) { return testing::AcceptedIds(rs).size() == 2; }, absl::Seconds(60)));
+  (*s)->Stop();
+  std::set<std::string> types;
+  for (const auto& r : w.receiver_->Requests()) types.insert(r.headers.at("x-breakglass-event"));
+  CHECK(types == std::set<std::string>{"rollback_alarm", "nv_budget_low"});
+}
+
 }  // namespace
 }  // namespace breakglass::alerts

@@ -53,7 +53,7 @@ std::span<const std::string_view> AlertableTypes() { return kAlertable; }
 std::vector<std::string> DefaultAlertingTypes() {
   std::vector<std::string> out;
   for (std::string_view t : kAlertable) {
-    if (t != "cancel" && t != "expiry" && t != "fetch") out.emplace_back(t);
+    if (t != "cancel" && t != "expiry") out.emplace_back(t);
   }
   return out;
 }

@@ -26,7 +26,7 @@ namespace breakglass::alerts {
 // Every event type name a route may name.
 std::span<const std::string_view> AlertableTypes();
 // The types that alert when the configuration does not say otherwise: all of
-// AlertableTypes() except cancel, expiry and fetch.
+// AlertableTypes() except cancel and expiry.
 std::vector<std::string> DefaultAlertingTypes();
 
 class Routing final {
