@@ -74,5 +74,36 @@ TEST_CASE("GateContinuesAfterTimeoutWhenPolicySaysAndLogsAndAlertsIt", "[alerts]
   CHECK(w.Count(DeliveryState::kPending) == 2);  // release_gate_bypassed to hook and pager
 }
 
+// A sink that is down, and whose every attempt takes ten (fake) seconds.
+class SlowDeadSink final : public Sink {
+ public:
+  explicit SlowDeadSink(base::FakeClock* clock) : clock_(clock) {}
+  const std::string& name() const override { return name_; }
+  absl::Status Deliver(const Alert&) override {
+    ++attempts;
+    clock_->Advance(absl::Seconds(10));
+    return absl::UnavailableError("connection refused");
+  }
+  int attempts = 0;
+
+ private:
+  base::FakeClock* clock_;
+  std::string name_ = "slow";
+};
+
+TEST_CASE("GateStopsTryingOnceTheTimeoutHasPassedOnItsClock", "[alerts]") {
+  AlertsWorld w;
+  SlowDeadSink sink(&w.clock_);
+  Routing routing = *Routing::AllTo({"slow"});
+  auto gate = AlertReleaseGate::Create(
+      {w.runner_.get(), w.audit_events_.get(), &routing, &w.clock_, &w.random_}, {&sink},
+      GatePolicy{absl::Seconds(30), 1000, absl::Milliseconds(1), false});
+  REQUIRE(gate.ok());
+  absl::Status s = (*gate)->BeforeRelease(Notice());
+  CHECK(s.code() == absl::StatusCode::kUnavailable);
+  CHECK(s.message().find("slow: connection refused") != absl::string_view::npos);
+  CHECK(sink.attempts == 3);  // 10 s, 20 s, 30 s: the deadline
+}
+
 }  // namespace
 }  // namespace breakglass::alerts
