@@ -64,10 +64,6 @@ std::string IdentityName(const std::string& v) {
   return ok ? "" : "expected an identity name (1-64 of A-Z a-z 0-9 . _ @ -) or \"\"";
 }
 
-std::string Pkcs11Uri(const std::string& v) {
-  return v.rfind("pkcs11:", 0) == 0 ? "" : "expected a PKCS#11 URI starting with \"pkcs11:\"";
-}
-
 std::string Tcti(const std::string& v) {
   if (v.empty()) return "expected a TCTI string, e.g. \"device:/dev/tpmrm0\"";
   for (char c : v) {
@@ -115,15 +111,15 @@ const std::vector<Field>& Schema() {
        BG_STR(storage, state_dir), nullptr, AbsolutePath},
       {"storage.sqlite_path", "SQLite database (WAL, synchronous=FULL). \"\" = <state_dir>/breakglass.db.",
        BG_STR(storage, sqlite_path), nullptr, OptionalAbsolutePath},
-      {"hsm.module", "PKCS#11 module, loaded through p11-kit.", BG_STR(hsm, module), nullptr,
-       AbsolutePath},
-      {"hsm.token_uri", "PKCS#11 URI of the token holding the log and sealing keys.",
-       BG_STR(hsm, token_uri), nullptr, Pkcs11Uri},
-      {"hsm.pin_file", "File holding the token's user PIN (mode 0600; never logged).",
+      {"hsm.pin_file",
+       "File holding the user PIN of the appliance's PKCS#11 token (mode 0600; never logged).\n"
+       "The module, token and key labels are in the firmware profile.",
        BG_STR(hsm, pin_file), nullptr, AbsolutePath},
       {"tpm.tcti", "TPM TCTI string: \"device:/dev/tpmrm0\", or \"swtpm:host=127.0.0.1,port=2321\".",
        BG_STR(tpm, tcti), nullptr, Tcti},
-      {"firmware.profile", "firmware-config profile: NV indices, key handles, PCR policy.",
+      {"firmware.profile",
+       "Firmware profile (firmware-config/*.toml): PKCS#11 module, token and key labels,\n"
+       "TPM NV indices and write secrets, AK handle, PCR policy.",
        BG_STR(firmware, profile), nullptr, AbsolutePath},
       {"anchoring.min_increment_interval_ms",
        "Least time between two TPM counter increments (NV wear); waiting anchors are\n"

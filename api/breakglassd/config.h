@@ -1,6 +1,10 @@
 // breakglassd's configuration (DESIGN.md "Storage and configuration"): a
 // TOML file (default /etc/breakglass/breakglassd.toml) read once at start.
 //
+// The hardware layout (PKCS#11 module and token, key labels, NV indices, AK
+// handle, PCR policy) is not here but in the firmware profile that
+// `firmware.profile` names (firmware-config/), so that it has one source.
+//
 // Every field has a documented default; the documentation lives next to
 // each field's schema entry in config.cc, and `breakglassd --print-example-config`
 // renders it (api/breakglassd/breakglassd.example.toml is that output, and a
@@ -40,8 +44,6 @@ struct DaemonConfig {
     std::string sqlite_path;  // empty: <state_dir>/breakglass.db
   } storage;
   struct Hsm {
-    std::string module = "/usr/lib/softhsm/libsofthsm2.so";
-    std::string token_uri = "pkcs11:token=breakglass";
     std::string pin_file = "/etc/breakglass/hsm.pin";
   } hsm;
   struct Tpm {

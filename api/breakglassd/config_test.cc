@@ -80,7 +80,7 @@ TEST_CASE("BadStringValuesAreNamedWithWhatIsExpected", "[config]") {
                  "server.listen: expected host:port"));
   CHECK(Contains(ErrorOf("[server]\nlisten = \"127.0.0.1:70000\"\n"), "server.listen"));
   CHECK(Contains(ErrorOf("[tls]\nkey = \"server.key\"\n"), "tls.key: expected an absolute path"));
-  CHECK(Contains(ErrorOf("[hsm]\ntoken_uri = \"token=x\"\n"), "hsm.token_uri: expected a PKCS#11"));
+  CHECK(Contains(ErrorOf("[hsm]\npin_file = \"pin\"\n"), "hsm.pin_file: expected an absolute path"));
   CHECK(Contains(ErrorOf("[logging]\nlevel = \"loud\"\n"), "logging.level: expected one of"));
   CHECK(Contains(ErrorOf("[server]\nbootstrap_operator = \"-x\"\n"), "server.bootstrap_operator"));
   CHECK(Contains(ErrorOf("[tpm]\ntcti = \"\"\n"), "tpm.tcti"));
@@ -106,13 +106,13 @@ TEST_CASE("TheExampleUncommentedParsesToTheDefaults", "[config]") {
       toml += line + "\n";
     }
   }
-  CHECK(settings == 22);
+  CHECK(settings == 20);
   absl::StatusOr<DaemonConfig> config = ParseConfig(toml, "example");
   REQUIRE(config.ok());
   const DaemonConfig defaults;
   CHECK(config->server.listen == defaults.server.listen);
   CHECK(config->anchoring.yearly_nv_write_budget == defaults.anchoring.yearly_nv_write_budget);
-  CHECK(config->hsm.token_uri == defaults.hsm.token_uri);
+  CHECK(config->hsm.pin_file == defaults.hsm.pin_file);
 }
 
 TEST_CASE("TheCheckedInExampleIsTheGeneratedOne", "[config]") {

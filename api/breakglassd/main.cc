@@ -6,8 +6,11 @@
 //   breakglassd --config FILE --check  validate the configuration and exit
 //   breakglassd --print-example-config print every key with its default
 //
-// Exit codes: 0 stopped cleanly (SIGTERM/SIGINT), 1 failed at run time,
-// 2 bad command line or configuration (the message names the key).
+// Exit codes: 0 stopped cleanly (SIGTERM/SIGINT), 1 failed at run time (a
+// component could not be opened: the message names it), 2 bad command line or
+// configuration (the message names the key), 3 refused to start because the
+// state disagrees with the TPM counters (rollback; the message gives both
+// numbers).
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -24,9 +27,12 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "api/breakglassd/appliance.h"
 #include "api/breakglassd/config.h"
 #include "api/server/handlers.h"
 #include "api/server/identity_resolver.h"
+#include "api/server/store_identity_resolver.h"
+#include "firmware-config/firmware_profile.h"
 #include "api/server/server.h"
 #include "api/server/tls_policy.h"
 #include "spdlog/sinks/stdout_sinks.h"
@@ -39,6 +45,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitRuntime = 1;
 constexpr int kExitConfig = 2;
+constexpr int kExitRollback = 3;
 
 // No core files: the process holds shares and credentials in memory.
 absl::Status DisableCoreDumps() {
@@ -121,22 +128,50 @@ void WritePortFile(const std::string& path, int port, spdlog::logger& log) {
   log.info("wrote port {} to {}", port, path);
 }
 
+absl::StatusOr<firmware::FirmwareProfile> LoadProfile(const DaemonConfig& config) {
+  absl::StatusOr<firmware::FirmwareProfile> profile =
+      firmware::LoadFirmwareProfile(config.firmware.profile);
+  if (!profile.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("firmware.profile: ", std::string(profile.status().message())));
+  }
+  return profile;
+}
+
+// Opens the appliance; the exit code when it cannot be opened.
+absl::StatusOr<std::unique_ptr<Appliance>> OpenAppliance(const DaemonConfig& config,
+                                                         const firmware::FirmwareProfile& profile,
+                                                         spdlog::logger& log, int* exit_code) {
+  absl::StatusOr<std::unique_ptr<Appliance>> appliance = Appliance::Open(config, profile);
+  if (appliance.ok()) return appliance;
+  const std::string why(appliance.status().message());
+  const bool rollback = why.find("rollback") != std::string::npos;
+  log.critical("{}", why);
+  std::cerr << "breakglassd: " << why << "\n";
+  *exit_code = rollback ? kExitRollback : kExitRuntime;
+  return appliance.status();
+}
+
 // Serves until SIGTERM or SIGINT, then drains.
 int Serve(const DaemonConfig& config, const sigset_t& stop_signals, spdlog::logger& log) {
   absl::StatusOr<ApiServer::Options> options = ServerOptions(config);
-  if (!options.ok()) {
-    std::cerr << "breakglassd: " << options.status().message() << "\n";
-    return kExitConfig;
-  }
-  if (absl::Status s = PrepareStateDir(config.storage.state_dir); !s.ok()) {
+  absl::StatusOr<firmware::FirmwareProfile> profile = LoadProfile(config);
+  absl::Status prepared = PrepareStateDir(config.storage.state_dir);
+  for (const absl::Status& s : {options.status(), profile.status(), prepared}) {
+    if (s.ok()) continue;
     std::cerr << "breakglassd: " << s.message() << "\n";
     return kExitConfig;
   }
-  // Until the core's identity store is wired in, only the bootstrap operator
-  // is known.
-  StaticIdentityResolver none({});
-  BootstrapOperatorResolver identities(config.server.bootstrap_operator, &none);
-  Handlers handlers;
+  int exit_code = kExitOk;
+  absl::StatusOr<std::unique_ptr<Appliance>> appliance =
+      OpenAppliance(config, *profile, log, &exit_code);
+  if (!appliance.ok()) return exit_code;
+  log.info("appliance {}", (*appliance)->vault() != nullptr
+                               ? "provisioned; anchoring start-up check passed"
+                               : "not provisioned: waiting for `breakglass init`");
+  StoreIdentityResolver store(appliance->get());
+  BootstrapOperatorResolver identities(config.server.bootstrap_operator, &store);
+  Handlers handlers(appliance->get());
   auto server = ApiServer::Start(*std::move(options), {&identities, &handlers, &log});
   if (!server.ok()) {
     log.error("cannot start: {}", std::string(server.status().message()));
@@ -164,7 +199,9 @@ int Main(int argc, char** argv) {
   app.add_flag("--check", check_only, "Validate the configuration and exit");
   app.add_flag("--print-example-config", print_example,
                "Print every configuration key with its documentation and default");
-  app.footer("Exit codes: 0 stopped cleanly, 1 run-time failure, 2 bad command line or config.");
+  app.footer(
+      "Exit codes: 0 stopped cleanly, 1 run-time failure, 2 bad command line or config,\n"
+      "3 refused to start: the state disagrees with the TPM counters (rollback).");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -185,8 +222,10 @@ int Main(int argc, char** argv) {
   }
   if (check_only) {
     absl::StatusOr<ApiServer::Options> options = ServerOptions(*config);
-    if (!options.ok()) {
-      std::cerr << "breakglassd: " << options.status().message() << "\n";
+    absl::StatusOr<firmware::FirmwareProfile> profile = LoadProfile(*config);
+    for (const absl::Status& s : {options.status(), profile.status()}) {
+      if (s.ok()) continue;
+      std::cerr << "breakglassd: " << s.message() << "\n";
       return kExitConfig;
     }
     std::cout << "breakglassd: " << config_path << " is valid\n";

@@ -1,80 +1,43 @@
 #include "api/server/handlers.h"
 
 #include "absl/strings/str_cat.h"
+#include "api/server/convert.h"
+#include "vault/base/status.h"
+#include "vault/core/repository.h"
+#include "vault/core/vault.h"
+#include "vault/store/transaction_runner.h"
 
 namespace breakglass::api {
-namespace {
 
-pb::Role ToProto(Role role) {
-  switch (role) {
-    case Role::kOperator: return pb::ROLE_OPERATOR;
-    case Role::kCustodian: return pb::ROLE_CUSTODIAN;
-    case Role::kRequester: return pb::ROLE_REQUESTER;
-    case Role::kReviewer: return pb::ROLE_REVIEWER;
-    case Role::kAuditor: return pb::ROLE_AUDITOR;
-  }
-  return pb::ROLE_UNSPECIFIED;
+absl::StatusOr<core::Vault*> Handlers::RequireVault() const {
+  core::Vault* vault = backend_->vault();
+  if (vault != nullptr) return vault;
+  return absl::FailedPreconditionError(
+      "the appliance is not initialised: an operator runs `breakglass init` first");
 }
 
-absl::Status NotWiredYet(std::string_view rpc) {
-  return absl::UnimplementedError(absl::StrCat(
-      std::string(rpc),
-      " is not available in this build of breakglassd: the vault core is not wired in "
-      "yet. Upgrade breakglassd."));
+absl::StatusOr<std::optional<core::Identity>> Handlers::FindIdentity(
+    const std::string& name) const {
+  std::optional<core::Identity> found;
+  BG_RETURN_IF_ERROR(backend_->runner()->Read([&](store::Txn& txn) -> absl::Status {
+    BG_ASSIGN_OR_RETURN(found, core::repo::FindIdentity(txn, name));
+    return absl::OkStatus();
+  }));
+  return found;
 }
 
-}  // namespace
-
-absl::Status Handlers::WhoAmI(const Caller& caller, const pb::WhoAmIRequest&,
-                              pb::WhoAmIResponse* response) {
-  pb::Identity* identity = response->mutable_identity();
-  identity->set_name(caller.identity);
-  for (Role role : caller.roles) identity->add_roles(ToProto(role));
-  identity->set_active(true);
+absl::Status Handlers::CredentialInto(const std::string& id, pb::Credential* out) const {
+  BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_ASSIGN_OR_RETURN(core::CredentialRecord record, vault->GetCredential(id));
+  BG_ASSIGN_OR_RETURN(*out, CredentialToProto(record, "hsm"));
   return absl::OkStatus();
 }
 
-// RPCs whose core is not wired in yet.
-#define BG_API_NOT_WIRED(Method)                                                  \
-  absl::Status Handlers::Method(const Caller&, const pb::Method##Request&,        \
-                                pb::Method##Response*) {                          \
-    return NotWiredYet(#Method);                                                  \
-  }
-BG_API_NOT_WIRED(Init)
-BG_API_NOT_WIRED(GetStatus)
-BG_API_NOT_WIRED(AddIdentity)
-BG_API_NOT_WIRED(ListIdentities)
-BG_API_NOT_WIRED(RemoveIdentity)
-BG_API_NOT_WIRED(AddCredential)
-BG_API_NOT_WIRED(ListCredentials)
-BG_API_NOT_WIRED(GetCredential)
-BG_API_NOT_WIRED(RotateCredential)
-BG_API_NOT_WIRED(CreateRequest)
-BG_API_NOT_WIRED(ListRequests)
-BG_API_NOT_WIRED(GetRequest)
-BG_API_NOT_WIRED(CancelRequest)
-BG_API_NOT_WIRED(GetStatement)
-BG_API_NOT_WIRED(Approve)
-BG_API_NOT_WIRED(Deny)
-BG_API_NOT_WIRED(Fetch)
-BG_API_NOT_WIRED(GetReviewStatement)
-BG_API_NOT_WIRED(SubmitReview)
-BG_API_NOT_WIRED(GetCheckpoint)
-BG_API_NOT_WIRED(GetInclusionProof)
-BG_API_NOT_WIRED(GetConsistencyProof)
-BG_API_NOT_WIRED(GetEntries)
-BG_API_NOT_WIRED(GetTpmEvidence)
-#undef BG_API_NOT_WIRED
-
-absl::Status Handlers::ExportBundle(const Caller&, const pb::ExportBundleRequest&,
-                                    const StreamWriter<pb::BundleChunk>&) {
-  return NotWiredYet("ExportBundle");
-}
-
-absl::Status Handlers::Watch(const Caller&, const pb::WatchRequest&,
-                             const StreamWriter<pb::WatchResponse>&,
-                             const std::function<bool()>&) {
-  return NotWiredYet("Watch");
+absl::Status Handlers::RequestInto(const std::string& id, pb::Request* out) const {
+  BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_ASSIGN_OR_RETURN(core::RequestStatus status, vault->GetRequest(id));
+  *out = RequestToProto(status);
+  return absl::OkStatus();
 }
 
 }  // namespace breakglass::api

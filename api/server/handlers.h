@@ -1,22 +1,29 @@
 // Handlers: what each breakglass.v1 RPC does once the server has admitted the
 // caller (mTLS identity resolved, role checked against the RPC table). They
-// validate the request's fields (INVALID_ARGUMENT naming the field), translate
-// between protobuf messages and the core's types, and call the core.
+// check the wire format (INVALID_ARGUMENT naming the field for bad enums,
+// missing messages, sizes), translate between protobuf messages and the
+// core's types (api/server/convert.h) and call the core through the Backend.
+// The core checks everything else (names, policy, signatures, state) and its
+// errors already name the field or the component.
 //
-// Handlers never check roles (the table did) and never see gRPC types, so
-// they are tested without a network. Until a piece of the core is wired in,
-// its RPCs answer UNIMPLEMENTED saying so.
+// Handlers never check roles (the table did) and never see gRPC types. Before
+// `breakglass init`, everything but Init, GetStatus, WhoAmI and Watch is
+// FAILED_PRECONDITION "not initialised".
 //
 // Thread-safety: all methods may be called from many threads at once.
 #ifndef BREAKGLASS_API_SERVER_HANDLERS_H_
 #define BREAKGLASS_API_SERVER_HANDLERS_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "api/proto/breakglass/v1/breakglass.pb.h"
+#include "api/server/backend.h"
 #include "api/server/roles.h"
+#include "vault/core/identity.h"
 
 namespace breakglass::api {
 
@@ -35,7 +42,8 @@ using StreamWriter = std::function<bool(const T&)>;
 
 class Handlers final {
  public:
-  Handlers() = default;
+  // `backend` is borrowed and must outlive the handlers.
+  explicit Handlers(Backend* backend) : backend_(backend) {}
   Handlers(const Handlers&) = delete;
   Handlers& operator=(const Handlers&) = delete;
 
@@ -69,15 +77,26 @@ class Handlers final {
   BG_API_UNARY_HANDLER(GetTpmEvidence);
 #undef BG_API_UNARY_HANDLER
 
-  // Streams the bundle's files in chunks of at most 64 KiB.
+  // Exports the bundle in a scratch directory and streams its files in
+  // chunks of at most 64 KiB (each file's last chunk carries its SHA-256).
   absl::Status ExportBundle(const Caller& caller, const pb::ExportBundleRequest& request,
                             const StreamWriter<pb::BundleChunk>& write);
 
-  // Sends `ready`, then each committed event, until `write` fails or `stop`
-  // returns true (polled at least every 200 ms); then returns OK.
+  // Sends `ready`, then each audit event committed after it (leaves are
+  // polled every 200 ms), until `write` fails or `stop` returns true.
   absl::Status Watch(const Caller& caller, const pb::WatchRequest& request,
                      const StreamWriter<pb::WatchResponse>& write,
                      const std::function<bool()>& stop);
+
+ private:
+  // The vault, or FAILED_PRECONDITION "not initialised".
+  absl::StatusOr<core::Vault*> RequireVault() const;
+  // The stored identity `name` (active or not), nullopt if unknown.
+  absl::StatusOr<std::optional<core::Identity>> FindIdentity(const std::string& name) const;
+  absl::Status CredentialInto(const std::string& id, pb::Credential* out) const;
+  absl::Status RequestInto(const std::string& id, pb::Request* out) const;
+
+  Backend* const backend_;
 };
 
 }  // namespace breakglass::api

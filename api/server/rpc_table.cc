@@ -68,27 +68,7 @@ std::string ShortName(std::string_view method) {
 
 }  // namespace
 
-std::string_view RoleName(Role role) {
-  switch (role) {
-    case Role::kOperator: return "operator";
-    case Role::kCustodian: return "custodian";
-    case Role::kRequester: return "requester";
-    case Role::kReviewer: return "reviewer";
-    case Role::kAuditor: return "auditor";
-  }
-  return "unknown";
-}
-
-absl::StatusOr<Role> ParseRole(std::string_view name) {
-  for (Role role : kAllRoles) {
-    if (RoleName(role) == name) return role;
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown role '", std::string(name),
-                   "'; valid roles: operator, custodian, requester, reviewer, auditor"));
-}
-
-std::string RoleSetString(const RoleSet& roles) {
+std::string RoleSetText(const RoleSet& roles) {
   if (roles.empty()) return "none";
   std::vector<std::string> names;
   for (Role role : roles) names.emplace_back(RoleName(role));
@@ -134,7 +114,7 @@ absl::Status Authorize(std::string_view method, std::string_view identity,
   if (rule->access == Access::kAnyAuthenticatedPeer) return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(
       ShortName(method), " needs role ", AllowedRolesText(*rule), "; identity '",
-      std::string(identity), "' has roles ", RoleSetString(roles),
+      std::string(identity), "' has roles ", RoleSetText(roles),
       ". Use an identity that holds the role (--profile), or ask an operator to grant it "
       "(breakglass identity add)."));
 }

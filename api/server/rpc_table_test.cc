@@ -84,7 +84,8 @@ TEST_CASE("AllowedRolesText lists roles in a sentence", "[rpc_table]") {
 TEST_CASE("Role names round-trip and unknown names are refused", "[rpc_table]") {
   for (Role role : kAllRoles) CHECK(ParseRole(RoleName(role)).value() == role);
   CHECK(absl::IsInvalidArgument(ParseRole("admin").status()));
-  CHECK(RoleSetString({Role::kReviewer, Role::kCustodian}) == "custodian,reviewer");
+  CHECK(RoleSetText({Role::kReviewer, Role::kCustodian}) == "custodian,reviewer");
+  CHECK(RoleSetText({}) == "none");
 }
 
 TEST_CASE("BootstrapOperatorResolver adds operator only for the configured name",

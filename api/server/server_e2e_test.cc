@@ -20,6 +20,7 @@
 #include "api/server/identity_resolver.h"
 #include "api/server/rpc_table.h"
 #include "api/server/server.h"
+#include "api/testing/grpc_test_server.h"
 #include "api/testing/test_env.h"
 
 namespace breakglass::api {
@@ -46,50 +47,29 @@ std::map<std::string, RoleSet, std::less<>> Registered() {
   return out;
 }
 
-// A running ApiServer with its own PKI, and clients for it.
+// A running ApiServer with fixed single-role identities, and clients for it.
 class TestServer {
  public:
-  TestServer() : resolver_(Registered()) {
-    REQUIRE(testing::MakeDevPki(pki(), {"op", "cus", "req", "rev", "aud", "stranger"}).ok());
-    REQUIRE(testing::MakeDevPki(dir_.path() / "other-ca", {"op"}).ok());
-    ApiServer::Options options;
-    options.server_cert_pem = ReadFile(pki() / "server.crt");
-    options.server_key_pem = base::SecretBytes::CopyFrom(ReadFile(pki() / "server.key"));
-    options.client_ca_pem = ReadFile(pki() / "ca.crt");
-    options.max_request_bytes = 64 * 1024;
-    options.drain_timeout = absl::Seconds(5);
-    auto server = ApiServer::Start(std::move(options), {&resolver_, &handlers_, log_.get()});
-    REQUIRE(server.ok());
-    server_ = *std::move(server);
+  TestServer() : server_(Options()) {
+    REQUIRE(testing::MakeDevPki(other_ca(), {"op"}).ok());
   }
-
-  fs::path pki() const { return dir_.path() / "pki"; }
-  std::string address() const { return "127.0.0.1:" + std::to_string(server_->port()); }
-  ApiServer& server() { return *server_; }
-
-  // A channel presenting `identity`'s certificate from `ca_dir` (default:
-  // this server's PKI); no client certificate when identity is empty.
+  fs::path pki() const { return server_.pki(); }
+  std::string address() const { return server_.address(); }
+  ApiServer& server() { return server_.server(); }
   std::shared_ptr<grpc::Channel> Channel(const std::string& identity,
                                          const fs::path& ca_dir = {}) const {
-    const fs::path dir = ca_dir.empty() ? pki() : ca_dir;
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = ReadFile(pki() / "ca.crt");
-    if (!identity.empty()) {
-      ssl.pem_cert_chain = ReadFile(dir / (identity + ".crt"));
-      ssl.pem_private_key = ReadFile(dir / (identity + ".key"));
-    }
-    return grpc::CreateChannel(address(), grpc::SslCredentials(ssl));
+    return server_.Channel(identity, ca_dir);
   }
-
-  fs::path other_ca() const { return dir_.path() / "other-ca"; }
+  fs::path other_ca() const { return server_.dir() / "other-ca"; }
 
  private:
-  TempDir dir_;
-  StaticIdentityResolver resolver_;
-  Handlers handlers_;
-  std::shared_ptr<spdlog::logger> log_ = std::make_shared<spdlog::logger>(
-      "test", std::make_shared<spdlog::sinks::null_sink_mt>());
-  std::unique_ptr<ApiServer> server_;
+  static testing::GrpcTestServer::Options Options() {
+    testing::GrpcTestServer::Options options;
+    options.identities = {"op", "cus", "req", "rev", "aud", "stranger"};
+    options.fixed_roles = Registered();
+    return options;
+  }
+  testing::GrpcTestServer server_;
 };
 
 std::chrono::system_clock::time_point Deadline() {

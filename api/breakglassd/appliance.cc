@@ -1,0 +1,291 @@
+#include "api/breakglassd/appliance.h"
+
+#include <filesystem>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "hsm/pkcs11/pin.h"
+#include "hsm/pkcs11/pkcs11_keystore.h"
+#include "hsm/pkcs11/pkcs11_log_signer.h"
+#include "hsm/pkcs11/provisioning.h"
+#include "hsm/pkcs11/token.h"
+#include "tpm/evidence/attest.h"
+#include "tpm/tss/attestation_key.h"
+#include "tpm/tss/nv_counter.h"
+#include "tpm/tss/tss_context.h"
+#include "vault/audit/anchor.h"
+#include "vault/audit/log.h"
+#include "vault/base/clock.h"
+#include "vault/base/encoding.h"
+#include "vault/base/random.h"
+#include "vault/base/status.h"
+#include "vault/core/audit_adapters.h"
+#include "vault/core/repository.h"
+#include "vault/core/vault.h"
+#include "vault/crypto/signature.h"
+#include "vault/store/transaction_runner.h"
+
+namespace breakglass::api {
+namespace {
+
+namespace tss = ::breakglass::tpm::tss;
+namespace p11 = ::breakglass::hsm::pkcs11;
+
+absl::Status In(std::string_view component, const absl::Status& status) {
+  if (status.ok()) return status;
+  return absl::Status(status.code(),
+                      absl::StrCat(std::string(component), ": ", std::string(status.message())));
+}
+
+std::vector<store::sqlite::Migration> AllMigrations() {
+  std::vector<store::sqlite::Migration> steps = audit::AuditLog::Migrations();
+  for (const auto& m : core::repo::Migrations()) steps.push_back(m);
+  return steps;
+}
+
+tss::NvCounterSpec CounterSpec(std::string label, const firmware::CounterProfile& counter,
+                               const firmware::PcrPolicy& pcrs) {
+  tss::NvCounterSpec spec;
+  spec.label = std::move(label);
+  spec.nv_index = counter.nv_index;
+  if (counter.pcr_bound_writes) {
+    spec.write_policy = tss::NvWritePolicy::kAuthValueAndPcr;
+    spec.pcrs.bank = pcrs.bank;
+    spec.pcrs.pcrs = pcrs.pcrs;
+  }
+  return spec;
+}
+
+// The counter's write secret (firmware profile auth_file, mode 0600).
+absl::StatusOr<base::SecretBytes> CounterAuth(const firmware::CounterProfile& counter) {
+  absl::StatusOr<base::SecretBytes> auth = p11::ReadPinFile(counter.auth_file);
+  if (absl::IsNotFound(auth.status())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the counter write secret ", counter.auth_file,
+        " does not exist; create it (1-32 random bytes, mode 0600) before provisioning"));
+  }
+  return auth;
+}
+
+// The NV Name evidence carries once the index is written (TPMA_NV_WRITTEN).
+absl::StatusOr<std::string> WrittenNameHex(tss::TssNvCounter& counter) {
+  BG_ASSIGN_OR_RETURN(tpm::NvPublic pub, counter.ReadPublic());
+  pub.attributes |= tpm::kTpmaNvWritten;
+  BG_ASSIGN_OR_RETURN(const std::string name, tpm::NvIndexName(pub));
+  return base::HexEncode(name);
+}
+
+// The checkpoint origin is the first line of any stored checkpoint note.
+absl::StatusOr<std::string> StoredOrigin(audit::AuditLog& log) {
+  BG_ASSIGN_OR_RETURN(audit::StoredCheckpoint latest, log.LatestCheckpoint());
+  return std::string(latest.note.substr(0, latest.note.find('\n')));
+}
+
+}  // namespace
+
+// Declaration order is construction order; members are destroyed in reverse,
+// so the vault goes first and the TPM context last.
+struct Appliance::Parts {
+  base::SystemClock clock;
+  base::SystemRandom random;
+  std::unique_ptr<tss::TssContext> tpm;
+  std::shared_ptr<p11::Token> token;
+  std::unique_ptr<store::TransactionRunner> runner;
+  std::unique_ptr<audit::AuditLog> log;
+  // Created at provisioning or when opening a provisioned appliance.
+  std::unique_ptr<tss::AttestationKey> ak;
+  std::unique_ptr<tss::TssNvCounter> release;
+  std::unique_ptr<tss::TssNvCounter> checkpoint;
+  std::unique_ptr<p11::Pkcs11Keystore> keystore;
+  std::unique_ptr<p11::Pkcs11LogSigner> log_signer;
+  std::unique_ptr<audit::Anchorer> anchorer;
+  std::unique_ptr<core::AuditEventLog> events;
+  std::unique_ptr<core::AuditAnchor> anchor;
+  std::unique_ptr<core::Vault> vault;
+};
+
+absl::StatusOr<std::unique_ptr<Appliance>> Appliance::Open(
+    const DaemonConfig& config, const firmware::FirmwareProfile& profile) {
+  auto parts = std::make_unique<Parts>();
+  BG_RETURN_IF_ERROR(In("store", [&]() -> absl::Status {
+    BG_ASSIGN_OR_RETURN(parts->runner, store::TransactionRunner::Open(config.SqlitePath().string(),
+                                                                      AllMigrations()));
+    BG_ASSIGN_OR_RETURN(parts->log, audit::AuditLog::Create(parts->runner.get(), &parts->clock));
+    return absl::OkStatus();
+  }()));
+  BG_RETURN_IF_ERROR(In("hsm", [&]() -> absl::Status {
+    BG_ASSIGN_OR_RETURN(base::SecretBytes pin, p11::ReadPinFile(config.hsm.pin_file));
+    p11::TokenOptions options;
+    options.module_path = profile.hsm.module_path;
+    options.uri = absl::StrCat("pkcs11:token=", profile.hsm.token_label);
+    BG_ASSIGN_OR_RETURN(parts->token, p11::Token::Open(options, std::move(pin)));
+    return absl::OkStatus();
+  }()));
+  BG_RETURN_IF_ERROR(In("tpm", [&]() -> absl::Status {
+    BG_ASSIGN_OR_RETURN(parts->tpm, tss::TssContext::Open(config.tpm.tcti));
+    return absl::OkStatus();
+  }()));
+  std::unique_ptr<Appliance> appliance(new Appliance(config, profile, std::move(parts)));
+  BG_ASSIGN_OR_RETURN(const uint64_t size, appliance->log()->Size());
+  if (size > 0) BG_RETURN_IF_ERROR(appliance->OpenProvisioned());
+  return appliance;
+}
+
+Appliance::Appliance(DaemonConfig config, firmware::FirmwareProfile profile,
+                     std::unique_ptr<Parts> parts)
+    : config_(std::move(config)), profile_(std::move(profile)), parts_(std::move(parts)) {}
+
+Appliance::~Appliance() {
+  absl::MutexLock lock(&mu_);
+  if (parts_ != nullptr && parts_->anchorer != nullptr) parts_->anchorer->Stop();
+  parts_.reset();
+}
+
+// Opens (or, with `create`, first creates) the keys, AK and counters.
+absl::Status Appliance::OpenDevices(bool create) {
+  Parts& p = *parts_;
+  const auto& hsm = profile_.hsm;
+  BG_RETURN_IF_ERROR(In("hsm", [&]() -> absl::Status {
+    BG_ASSIGN_OR_RETURN(p.keystore, p11::Pkcs11Keystore::Open(
+                                        p.token, "pkcs11:object=" + hsm.share_seal_key_label));
+    BG_ASSIGN_OR_RETURN(p.log_signer, p11::Pkcs11LogSigner::Open(
+                                          p.token, "pkcs11:object=" + hsm.log_signer_key_label));
+    return absl::OkStatus();
+  }()));
+  const auto& tpm = profile_.tpm;
+  return In("tpm", [&]() -> absl::Status {
+    BG_ASSIGN_OR_RETURN(p.ak, create ? tss::AttestationKey::Provision(p.tpm.get(), tpm.ak_handle)
+                                     : tss::AttestationKey::Open(p.tpm.get(), tpm.ak_handle));
+    const tss::NvCounterSpec release = CounterSpec("release", tpm.release_counter, tpm.pcr_policy);
+    const tss::NvCounterSpec checkpoint =
+        CounterSpec("checkpoint", tpm.checkpoint_counter, tpm.pcr_policy);
+    BG_ASSIGN_OR_RETURN(base::SecretBytes release_auth, CounterAuth(tpm.release_counter));
+    BG_ASSIGN_OR_RETURN(base::SecretBytes checkpoint_auth, CounterAuth(tpm.checkpoint_counter));
+    if (create) {
+      for (const auto& [spec, auth] : {std::pair{&release, &release_auth},
+                                       std::pair{&checkpoint, &checkpoint_auth}}) {
+        absl::Status defined = tss::TssNvCounter::Define(*p.tpm, *spec, *auth);
+        // A counter left by an interrupted ceremony is re-used: its value is
+        // recorded at provisioning, whatever it is.
+        if (!defined.ok() && !absl::IsAlreadyExists(defined)) return defined;
+      }
+    }
+    BG_ASSIGN_OR_RETURN(p.release, tss::TssNvCounter::Open(p.tpm.get(), release,
+                                                           std::move(release_auth), p.ak.get()));
+    BG_ASSIGN_OR_RETURN(p.checkpoint,
+                        tss::TssNvCounter::Open(p.tpm.get(), checkpoint,
+                                                std::move(checkpoint_auth), p.ak.get()));
+    return absl::OkStatus();
+  }());
+}
+
+absl::Status Appliance::StartAnchoring(const std::string& origin) {
+  Parts& p = *parts_;
+  audit::AnchorDeps deps;
+  deps.runner = p.runner.get();
+  deps.log = p.log.get();
+  deps.signer = p.log_signer.get();
+  deps.checkpoint_counter = p.checkpoint.get();
+  deps.release_counter = p.release.get();
+  audit::AnchorOptions options;
+  options.origin = origin;
+  options.min_interval = absl::Milliseconds(config_.anchoring.min_increment_interval_ms);
+  options.max_routine_age = absl::Seconds(config_.anchoring.routine_max_age_seconds);
+  options.yearly_nv_write_budget = static_cast<uint64_t>(config_.anchoring.yearly_nv_write_budget);
+  options.budget_warning_percent = static_cast<uint32_t>(config_.anchoring.budget_alert_percent);
+  BG_ASSIGN_OR_RETURN(p.anchorer, audit::Anchorer::Create(deps, &p.clock, options));
+  p.events = std::make_unique<core::AuditEventLog>(p.log.get());
+  p.anchor = std::make_unique<core::AuditAnchor>(p.anchorer.get());
+  return absl::OkStatus();
+}
+
+absl::Status Appliance::OpenProvisioned() {
+  absl::MutexLock lock(&mu_);
+  BG_RETURN_IF_ERROR(OpenDevices(/*create=*/false));
+  absl::StatusOr<std::string> origin = StoredOrigin(*parts_->log);
+  if (!origin.ok()) return In("store", origin.status());
+  BG_RETURN_IF_ERROR(StartAnchoring(*origin));
+  absl::StatusOr<audit::StartupReport> report = parts_->anchorer->Start();
+  if (!report.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("refusing to start: ", std::string(report.status().message())));
+  }
+  core::VaultDeps deps{parts_->runner.get(), parts_->events.get(), parts_->keystore.get(),
+                       parts_->anchor.get(), &parts_->clock, &parts_->random};
+  BG_ASSIGN_OR_RETURN(parts_->vault, core::Vault::Create(deps));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ProvisionResult> Appliance::Provision(const std::string& log_origin) {
+  absl::MutexLock lock(&mu_);
+  if (parts_->vault != nullptr) {
+    return absl::FailedPreconditionError(
+        "the appliance is already initialised; `breakglass init` runs once");
+  }
+  p11::ApplianceKeyLabels labels;
+  labels.share_seal = profile_.hsm.share_seal_key_label;
+  labels.log_signing = profile_.hsm.log_signer_key_label;
+  absl::Status keys = p11::ProvisionApplianceKeys(parts_->token, labels).status();
+  // Keys left by an interrupted ceremony (the log is still empty) are used.
+  if (!keys.ok() && !absl::IsAlreadyExists(keys)) return In("hsm", keys);
+  BG_RETURN_IF_ERROR(OpenDevices(/*create=*/true));
+  BG_RETURN_IF_ERROR(StartAnchoring(log_origin));
+  Parts& p = *parts_;
+  audit::ProvisionRequest request;
+  request.ak_public_key_pem = p.ak->public_key_pem();
+  request.checkpoint_nv_index = profile_.tpm.checkpoint_counter.nv_index;
+  request.release_nv_index = profile_.tpm.release_counter.nv_index;
+  BG_RETURN_IF_ERROR(In("tpm", [&]() -> absl::Status {
+    BG_ASSIGN_OR_RETURN(request.checkpoint_nv_name_hex, WrittenNameHex(*p.checkpoint));
+    BG_ASSIGN_OR_RETURN(request.release_nv_name_hex, WrittenNameHex(*p.release));
+    return absl::OkStatus();
+  }()));
+  BG_ASSIGN_OR_RETURN(audit::StartupReport report, p.anchorer->Provision(request));
+  core::VaultDeps deps{p.runner.get(), p.events.get(), p.keystore.get(), p.anchor.get(),
+                       &p.clock, &p.random};
+  BG_ASSIGN_OR_RETURN(p.vault, core::Vault::Create(deps));
+
+  ProvisionResult result;
+  result.log_verifier_key = p.anchorer->verifier().ToString();
+  result.ak_public_key_pem = request.ak_public_key_pem;
+  BG_ASSIGN_OR_RETURN(crypto::PublicKey ak, crypto::PublicKey::FromPem(result.ak_public_key_pem));
+  result.ak_fingerprint = ak.FingerprintHex();
+  BG_ASSIGN_OR_RETURN(audit::StoredCheckpoint genesis, p.log->LatestCheckpoint());
+  result.genesis_checkpoint = genesis.note;
+  for (const audit::CounterCheck& check : report.checks) {
+    (check.counter == "release" ? result.release_counter_start : result.checkpoint_counter_start) =
+        check.tpm_value;
+  }
+  return result;
+}
+
+core::Vault* Appliance::vault() const {
+  absl::MutexLock lock(&mu_);
+  return parts_->vault.get();
+}
+audit::AuditLog* Appliance::log() const {
+  absl::MutexLock lock(&mu_);
+  return parts_->log.get();
+}
+audit::Anchorer* Appliance::anchorer() const {
+  absl::MutexLock lock(&mu_);
+  return parts_->vault != nullptr ? parts_->anchorer.get() : nullptr;
+}
+store::TransactionRunner* Appliance::runner() const {
+  absl::MutexLock lock(&mu_);
+  return parts_->runner.get();
+}
+std::string Appliance::log_verifier_key() const {
+  absl::MutexLock lock(&mu_);
+  return parts_->vault != nullptr ? parts_->anchorer->verifier().ToString() : "";
+}
+std::string Appliance::scratch_dir() const {
+  return (std::filesystem::path(config_.storage.state_dir) / "exports").string();
+}
+std::string Appliance::ak_public_key_pem() const {
+  absl::MutexLock lock(&mu_);
+  return parts_->ak != nullptr && parts_->vault != nullptr ? parts_->ak->public_key_pem() : "";
+}
+
+}  // namespace breakglass::api

@@ -1,0 +1,93 @@
+// Appliance: breakglassd's composition root. It owns every real component and
+// wires them together (STYLE.md: "breakglassd's main is the one place that
+// wires real implementations to the core"):
+//
+//   SQLite state file (vault/store) ─ AuditLog (vault/audit) ─ Anchorer
+//   PKCS#11 token (hsm/pkcs11): share-sealing keystore, Ed25519 log signer
+//   TPM (tpm/tss): attestation key, release and checkpoint NV counters
+//   core::Vault over all of them (AuditEventLog, AuditAnchor adapters)
+//
+// Where things are comes from the firmware profile (firmware-config: NV
+// indices, AK handle, token label, key labels) and breakglassd.toml (state
+// file, TCTI, PIN file).
+//
+// Two states. Unprovisioned (empty log): only Provision — the `breakglass
+// init` ceremony — does anything; the vault does not exist yet. Provisioned:
+// Open runs the anchoring start-up check, and a rollback (the store behind
+// the TPM, or ahead of it) refuses to open with the counters' numbers.
+//
+// Thread-safety: Provision is serialised; the accessors are safe from many
+// threads once they return non-null (the objects are themselves thread-safe).
+#ifndef BREAKGLASS_API_BREAKGLASSD_APPLIANCE_H_
+#define BREAKGLASS_API_BREAKGLASSD_APPLIANCE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "api/breakglassd/config.h"
+#include "api/server/backend.h"
+#include "firmware-config/firmware_profile.h"
+
+namespace breakglass::audit {
+class AuditLog;
+class Anchorer;
+}  // namespace breakglass::audit
+namespace breakglass::core {
+class Vault;
+}  // namespace breakglass::core
+namespace breakglass::store {
+class TransactionRunner;
+}  // namespace breakglass::store
+
+namespace breakglass::api {
+
+class Appliance final : public Backend {
+ public:
+  // Opens the state file, the token (PIN from hsm.pin_file) and the TPM. When
+  // the log is provisioned, also the keys, counters and AK, runs the start-up
+  // check and creates the vault. Errors name the component: "store: ...",
+  // "hsm: ...", "tpm: ..."; FAILED_PRECONDITION "rollback: ..." naming both
+  // values of the counter that disagrees.
+  static absl::StatusOr<std::unique_ptr<Appliance>> Open(const DaemonConfig& config,
+                                                         const firmware::FirmwareProfile& profile);
+  ~Appliance();
+  Appliance(const Appliance&) = delete;
+  Appliance& operator=(const Appliance&) = delete;
+
+  // The `breakglass init` ceremony: creates the HSM keys (share-seal, log
+  // signer), defines the TPM counters with the write secrets from the
+  // profile's auth files, creates the attestation key, writes the genesis
+  // provision + anchor leaves and checkpoint, and creates the vault.
+  // FAILED_PRECONDITION when already provisioned or an auth file is missing;
+  // INVALID_ARGUMENT for a bad origin; component errors.
+  absl::StatusOr<ProvisionResult> Provision(const std::string& log_origin) override;
+
+  core::Vault* vault() const override;
+  audit::Anchorer* anchorer() const override;
+  audit::AuditLog* log() const override;
+  store::TransactionRunner* runner() const override;
+  std::string log_verifier_key() const override;
+  std::string ak_public_key_pem() const override;
+  // <state_dir>/exports
+  std::string scratch_dir() const override;
+
+ private:
+  struct Parts;
+  Appliance(DaemonConfig config, firmware::FirmwareProfile profile, std::unique_ptr<Parts> parts);
+
+  absl::Status OpenProvisioned();
+  absl::Status OpenDevices(bool create);
+  absl::Status StartAnchoring(const std::string& origin);
+
+  const DaemonConfig config_;
+  const firmware::FirmwareProfile profile_;
+  mutable absl::Mutex mu_;
+  std::unique_ptr<Parts> parts_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace breakglass::api
+
+#endif  // BREAKGLASS_API_BREAKGLASSD_APPLIANCE_H_

@@ -1,0 +1,154 @@
+// Handlers: provisioning and status, identities, credentials.
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "api/server/convert.h"
+#include "api/server/handlers.h"
+#include "api/server/handlers_internal.h"
+#include "vault/audit/anchor.h"
+#include "vault/audit/log.h"
+#include "vault/base/status.h"
+#include "vault/core/repository.h"
+#include "vault/core/vault.h"
+#include "vault/store/transaction_runner.h"
+
+namespace breakglass::api {
+
+absl::Status Handlers::Init(const Caller&, const pb::InitRequest& request,
+                            pb::InitResponse* response) {
+  if (request.log_origin().empty()) {
+    return absl::InvalidArgumentError(
+        "log_origin: required, e.g. \"breakglass.example.com/log\" (the checkpoint origin)");
+  }
+  if (backend_->vault() != nullptr) {
+    return absl::FailedPreconditionError(
+        "the appliance is already initialised; `breakglass init` runs once");
+  }
+  BG_ASSIGN_OR_RETURN(ProvisionResult r, backend_->Provision(request.log_origin()));
+  response->set_log_verifier_key(r.log_verifier_key);
+  response->set_attestation_key_pem(r.ak_public_key_pem);
+  response->set_attestation_key_sha256_hex(r.ak_fingerprint.substr(r.ak_fingerprint.find(':') + 1));
+  response->set_genesis_checkpoint(r.genesis_checkpoint);
+  response->set_release_counter_start(r.release_counter_start);
+  response->set_checkpoint_counter_start(r.checkpoint_counter_start);
+  return absl::OkStatus();
+}
+
+absl::Status Handlers::GetStatus(const Caller&, const pb::GetStatusRequest&,
+                                 pb::GetStatusResponse* response) {
+  response->set_server_version(kServerVersion);
+  audit::AuditLog* log = backend_->log();
+  BG_ASSIGN_OR_RETURN(uint64_t size, log->Size());
+  response->set_log_size(size);
+  audit::Anchorer* anchorer = backend_->anchorer();
+  response->set_initialized(backend_->vault() != nullptr && anchorer != nullptr);
+  if (!response->initialized()) {
+    response->set_release_block("not initialised: run `breakglass init` as an operator");
+    return absl::OkStatus();
+  }
+  absl::StatusOr<audit::StoredCheckpoint> latest = log->LatestCheckpoint();
+  if (latest.ok()) {
+    response->set_anchored_size(latest->size);
+    BG_ASSIGN_OR_RETURN(auto evidence, log->AnchorEvidenceAt(latest->size));
+    for (const audit::AnchorEvidence& e : evidence) {
+      if (e.counter == "release") response->set_release_counter(e.value);
+      if (e.counter == "checkpoint") response->set_checkpoint_counter(e.value);
+    }
+  }
+  if (std::optional<absl::Status> refusal = anchorer->refusal(); refusal.has_value()) {
+    response->set_release_block(std::string(refusal->message()));
+  }
+  const audit::NvWriteStats nv = anchorer->nv_writes();
+  response->set_nv_writes_this_year(nv.since_genesis);
+  response->set_nv_write_budget(nv.allowance);
+  return absl::OkStatus();
+}
+
+absl::Status Handlers::AddIdentity(const Caller& caller, const pb::AddIdentityRequest& request,
+                                   pb::AddIdentityResponse* response) {
+  BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  core::Identity identity;
+  identity.name = request.name();
+  BG_ASSIGN_OR_RETURN(identity.roles, RolesFromProto(request.roles(), "roles"));
+  identity.signing_key_pem = request.signing_key_pem();
+  BG_RETURN_IF_ERROR(vault->RegisterIdentity(caller.identity, identity));
+  BG_ASSIGN_OR_RETURN(std::optional<core::Identity> stored, FindIdentity(identity.name));
+  *response->mutable_identity() = IdentityToProto(stored.value_or(identity));
+  return absl::OkStatus();
+}
+
+absl::Status Handlers::ListIdentities(const Caller&, const pb::ListIdentitiesRequest&,
+                                      pb::ListIdentitiesResponse*) {
+  return NotInCore("ListIdentities", "identity listing");
+}
+
+absl::Status Handlers::RemoveIdentity(const Caller& caller, const pb::RemoveIdentityRequest& request,
+                                      pb::RemoveIdentityResponse* response) {
+  BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(vault->RemoveIdentity(caller.identity, request.name()));
+  BG_ASSIGN_OR_RETURN(std::optional<core::Identity> stored, FindIdentity(request.name()));
+  if (stored) *response->mutable_identity() = IdentityToProto(*stored);
+  return absl::OkStatus();
+}
+
+absl::Status Handlers::WhoAmI(const Caller& caller, const pb::WhoAmIRequest&,
+                              pb::WhoAmIResponse* response) {
+  std::optional<core::Identity> stored;
+  if (backend_->vault() != nullptr) {
+    BG_ASSIGN_OR_RETURN(stored, FindIdentity(caller.identity));
+  }
+  if (stored) {
+    *response->mutable_identity() = IdentityToProto(*stored);
+    return absl::OkStatus();
+  }
+  pb::Identity* identity = response->mutable_identity();  // the bootstrap operator
+  identity->set_name(caller.identity);
+  for (core::Role role : caller.roles) identity->add_roles(RoleToProto(role));
+  identity->set_active(true);
+  return absl::OkStatus();
+}
+
+absl::Status Handlers::AddCredential(const Caller& caller, const pb::AddCredentialRequest& request,
+                                     pb::AddCredentialResponse* response) {
+  BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(CheckSecret("secret", request.secret()));
+  if (!request.has_policy()) return absl::InvalidArgumentError("policy: required");
+  BG_ASSIGN_OR_RETURN(core::PolicySpec spec, PolicyFromProto(request.policy()));
+  BG_RETURN_IF_ERROR(vault->CreateCredential(caller.identity, request.id(), spec,
+                                             base::SecretBytes::CopyFrom(request.secret())));
+  return CredentialInto(request.id(), response->mutable_credential());
+}
+
+absl::Status Handlers::ListCredentials(const Caller&, const pb::ListCredentialsRequest&,
+                                       pb::ListCredentialsResponse*) {
+  return NotInCore("ListCredentials", "credential listing");
+}
+
+absl::Status Handlers::GetCredential(const Caller&, const pb::GetCredentialRequest& request,
+                                     pb::GetCredentialResponse* response) {
+  BG_RETURN_IF_ERROR(RequireVault().status());
+  return CredentialInto(request.id(), response->mutable_credential());
+}
+
+absl::Status Handlers::RotateCredential(const Caller& caller,
+                                        const pb::RotateCredentialRequest& request,
+                                        pb::RotateCredentialResponse* response) {
+  BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(CheckSecret("secret", request.secret()));
+  BG_ASSIGN_OR_RETURN(core::CredentialRecord current, vault->GetCredential(request.id()));
+  if (request.expected_version() != current.version) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "expected_version: credential ", request.id(), " is at version ", current.version,
+        ", not ", request.expected_version(), "; someone rotated it first — check and retry"));
+  }
+  std::optional<core::PolicySpec> spec;
+  if (request.has_policy()) {
+    BG_ASSIGN_OR_RETURN(spec, PolicyFromProto(request.policy()));
+  }
+  BG_RETURN_IF_ERROR(vault->RotateCredential(caller.identity, request.id(),
+                                             base::SecretBytes::CopyFrom(request.secret()), spec)
+                         .status());
+  return CredentialInto(request.id(), response->mutable_credential());
+}
+
+}  // namespace breakglass::api

@@ -1,0 +1,61 @@
+#include "api/testing/grpc_test_server.h"
+
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <catch2/catch.hpp>
+
+#include "api/server/store_identity_resolver.h"
+
+namespace breakglass::api::testing {
+
+namespace fs = std::filesystem;
+
+GrpcTestServer::GrpcTestServer(Options options)
+    : log_(std::make_shared<spdlog::logger>("test",
+                                            std::make_shared<spdlog::sinks::null_sink_mt>())) {
+  auto backend = FakeBackend::Create(dir_.path());
+  REQUIRE(backend.ok());
+  backend_ = *std::move(backend);
+  handlers_ = std::make_unique<Handlers>(backend_.get());
+  if (options.fixed_roles) {
+    resolver_ = std::make_unique<StaticIdentityResolver>(*options.fixed_roles);
+  } else {
+    store_or_fixed_ = std::make_unique<StoreIdentityResolver>(backend_.get());
+    resolver_ = std::make_unique<BootstrapOperatorResolver>(options.bootstrap_operator,
+                                                            store_or_fixed_.get());
+  }
+  REQUIRE(MakeDevPki(pki(), options.identities).ok());
+  ApiServer::Options server_options;
+  server_options.server_cert_pem = ReadFile(pki() / "server.crt");
+  server_options.server_key_pem = base::SecretBytes::CopyFrom(ReadFile(pki() / "server.key"));
+  server_options.client_ca_pem = ReadFile(pki() / "ca.crt");
+  server_options.max_request_bytes = options.max_request_bytes;
+  server_options.drain_timeout = absl::Seconds(5);
+  auto server =
+      ApiServer::Start(std::move(server_options), {resolver_.get(), handlers_.get(), log_.get()});
+  REQUIRE(server.ok());
+  server_ = *std::move(server);
+}
+
+GrpcTestServer::~GrpcTestServer() {
+  if (server_ != nullptr) server_->Shutdown();
+}
+
+std::string GrpcTestServer::address() const {
+  return "127.0.0.1:" + std::to_string(server_->port());
+}
+
+std::shared_ptr<grpc::Channel> GrpcTestServer::Channel(const std::string& identity,
+                                                       const fs::path& ca_dir) const {
+  const fs::path dir = ca_dir.empty() ? pki() : ca_dir;
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadFile(pki() / "ca.crt");
+  if (!identity.empty()) {
+    ssl.pem_cert_chain = ReadFile(dir / (identity + ".crt"));
+    ssl.pem_private_key = ReadFile(dir / (identity + ".key"));
+  }
+  return grpc::CreateChannel(address(), grpc::SslCredentials(ssl));
+}
+
+}  // namespace breakglass::api::testing
