@@ -94,7 +94,7 @@ void AddInit(CLI::App& app, Context& ctx) {
       BG_ASSIGN_OR_RETURN(auto r, client->Init(request));
       Emit(ctx, r, [&] {
         return absl::StrCat("appliance initialised\n", "log verifier key:   ",
-                            r.log_verifier_key(), "\n", "attestation key:    sha256:",
+                            r.log_verifier_key(), "\n", "attestation key:    SHA256:",
                             r.attestation_key_sha256_hex(), "\n", "counters start at:  release ",
                             r.release_counter_start(), ", checkpoint ",
                             r.checkpoint_counter_start(), "\n",

@@ -77,7 +77,8 @@ class Handlers final {
   BG_API_UNARY_HANDLER(GetTpmEvidence);
 #undef BG_API_UNARY_HANDLER
 
-  // Exports the bundle in a scratch directory and streams its files in
+  // Anchors the routine events after the latest checkpoint (best effort),
+  // then exports the bundle in a scratch directory and streams its files in
   // chunks of at most 64 KiB (each file's last chunk carries its SHA-256).
   absl::Status ExportBundle(const Caller& caller, const pb::ExportBundleRequest& request,
                             const StreamWriter<pb::BundleChunk>& write);
@@ -95,6 +96,8 @@ class Handlers final {
   absl::StatusOr<std::optional<core::Identity>> FindIdentity(const std::string& name) const;
   absl::Status CredentialInto(const std::string& id, pb::Credential* out) const;
   absl::Status RequestInto(const std::string& id, pb::Request* out) const;
+  // Anchors leaves past the latest checkpoint, if any; errors are ignored.
+  void AnchorTail() const;
 
   Backend* const backend_;
 };

@@ -13,6 +13,28 @@
 #include "vault/store/transaction_runner.h"
 
 namespace breakglass::api {
+namespace {
+
+// The anchored size and the last certified value of each counter: a routine
+// anchor moves only the checkpoint counter, so the release counter's value
+// comes from the latest checkpoint that moved it.
+absl::Status CountersInto(audit::AuditLog& log, pb::GetStatusResponse* response) {
+  BG_ASSIGN_OR_RETURN(std::vector<audit::StoredCheckpoint> checkpoints, log.Checkpoints());
+  if (!checkpoints.empty()) response->set_anchored_size(checkpoints.back().size);
+  bool release = false, checkpoint = false;
+  for (auto it = checkpoints.rbegin(); it != checkpoints.rend() && !(release && checkpoint); ++it) {
+    BG_ASSIGN_OR_RETURN(std::vector<audit::AnchorEvidence> evidence, log.AnchorEvidenceAt(it->size));
+    for (const audit::AnchorEvidence& e : evidence) {
+      if (e.counter == "release" && !release) response->set_release_counter(e.value);
+      if (e.counter == "checkpoint" && !checkpoint) response->set_checkpoint_counter(e.value);
+      release |= e.counter == "release";
+      checkpoint |= e.counter == "checkpoint";
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::Status Handlers::Init(const Caller&, const pb::InitRequest& request,
                             pb::InitResponse* response) {
@@ -46,15 +68,7 @@ absl::Status Handlers::GetStatus(const Caller&, const pb::GetStatusRequest&,
     response->set_release_block("not initialised: run `breakglass init` as an operator");
     return absl::OkStatus();
   }
-  absl::StatusOr<audit::StoredCheckpoint> latest = log->LatestCheckpoint();
-  if (latest.ok()) {
-    response->set_anchored_size(latest->size);
-    BG_ASSIGN_OR_RETURN(auto evidence, log->AnchorEvidenceAt(latest->size));
-    for (const audit::AnchorEvidence& e : evidence) {
-      if (e.counter == "release") response->set_release_counter(e.value);
-      if (e.counter == "checkpoint") response->set_checkpoint_counter(e.value);
-    }
-  }
+  BG_RETURN_IF_ERROR(CountersInto(*log, response));
   if (std::optional<absl::Status> refusal = anchorer->refusal(); refusal.has_value()) {
     response->set_release_block(std::string(refusal->message()));
   }

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "api/server/handlers.h"
 #include "api/server/handlers_internal.h"
+#include "vault/audit/anchor.h"
 #include "vault/audit/export.h"
 #include "vault/audit/log.h"
 #include "vault/base/encoding.h"
@@ -189,6 +190,7 @@ absl::Status Handlers::ExportBundle(const Caller&, const pb::ExportBundleRequest
   if (request.tree_size() != 0) {
     return absl::InvalidArgumentError("tree_size: only 0 (the latest checkpoint) is supported");
   }
+  AnchorTail();
   std::error_code ec;
   fs::create_directories(backend_->scratch_dir(), ec);
   base::SystemRandom random;
@@ -206,6 +208,18 @@ absl::Status Handlers::ExportBundle(const Caller&, const pb::ExportBundleRequest
   std::sort(files.begin(), files.end());
   for (const fs::path& file : files) BG_RETURN_IF_ERROR(StreamFile(dir.path(), file, write));
   return absl::OkStatus();
+}
+
+void Handlers::AnchorTail() const {
+  audit::AuditLog& log = *backend_->log();
+  absl::StatusOr<uint64_t> size = log.Size();
+  absl::StatusOr<audit::StoredCheckpoint> latest = log.LatestCheckpoint();
+  if (!size.ok() || !latest.ok() || *size <= latest->size) return;
+  // Best effort: during a rollback alarm the bundle is wanted all the more;
+  // the verifier then reports the unanchored tail.
+  if (audit::Anchorer* anchorer = backend_->anchorer(); anchorer != nullptr) {
+    anchorer->AnchorNow(audit::AnchorKind::kRoutine).IgnoreError();
+  }
 }
 
 absl::Status Handlers::GetTpmEvidence(const Caller&, const pb::GetTpmEvidenceRequest& request,

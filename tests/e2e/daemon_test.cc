@@ -10,103 +10,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/testing/test_env.h"
-#include "tests/harness/softhsm_token.h"
-#include "tests/harness/swtpm_process.h"
+#include "tests/e2e/daemon_fixture.h"
 
-namespace breakglass::api {
+namespace breakglass::e2e {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::ChildProcess;
-using testing::CommandResult;
-using testing::ReadFile;
-using testing::RunCommand;
-using testing::TempDir;
-using testing::WriteFile;
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-// firmware-config/dev.toml with its secrets (counter write secrets) in `dir`.
-std::string DevProfile(const fs::path& secrets) {
-  std::string profile = ReadFile(testing::SourceRoot() / "firmware-config" / "dev.toml");
-  const std::string from = "/var/lib/breakglass-dev/";
-  for (size_t at; (at = profile.find(from)) != std::string::npos;) {
-    profile.replace(at, from.size(), secrets.string() + "/");
-  }
-  return profile;
-}
-
-// A temp dir with a dev PKI, a firmware profile and a valid config listening
-// on a free port. StartHardware() adds a SoftHSM2 token and a swtpm.
-class DaemonDir {
- public:
-  DaemonDir() {
-    REQUIRE(testing::MakeDevPki(pki(), {"operator", "erin"}).ok());
-    fs::create_directories(dir_.path() / "secrets");
-    WriteFile(profile(), DevProfile(dir_.path() / "secrets"));
-    for (const char* counter : {"release", "checkpoint"}) {
-      const fs::path auth = dir_.path() / "secrets" / absl::StrCat("tpm-", counter, "-counter-auth");
-      WriteFile(auth, absl::StrCat("dev-", counter, "-write-secret"));
-      fs::permissions(auth, fs::perms::owner_read | fs::perms::owner_write);
-    }
-    WriteFile(config(), ValidConfig());
-  }
-
-  // The appliance's token (SOFTHSM2_CONF is set for this process and the
-  // breakglassd it starts) and TPM, named in the config.
-  void StartHardware() {
-    auto token = ::breakglass::testing::SoftHsmToken::Create("breakglass");
-    REQUIRE(token.ok());
-    hsm_ = *std::move(token);
-    auto tpm = ::breakglass::testing::SwtpmProcess::Start();
-    REQUIRE(tpm.ok());
-    tpm_ = *std::move(tpm);
-    WriteFile(config(), ValidConfig());
-  }
-  ::breakglass::testing::SwtpmProcess& tpm() { return *tpm_; }
-  fs::path pki() const { return dir_.path() / "pki"; }
-  fs::path config() const { return dir_.path() / "breakglassd.toml"; }
-  fs::path port_file() const { return dir_.path() / "state" / "port"; }
-  fs::path log() const { return dir_.path() / "breakglassd.log"; }
-  fs::path profile() const { return dir_.path() / "firmware.toml"; }
-  fs::path state() const { return dir_.path() / "state"; }
-
-  std::string ValidConfig() const {
-    const std::string pin = hsm_ ? hsm_->pin_file().string() : "/nonexistent/pin";
-    const std::string tcti = tpm_ ? tpm_->Tcti() : "swtpm:host=127.0.0.1,port=1";
-    return absl::StrCat("[server]\nlisten = \"127.0.0.1:0\"\nport_file = \"", port_file().string(),
-                        "\"\nbootstrap_operator = \"operator\"\ndrain_timeout_seconds = 5\n",
-                        "[tls]\ncert = \"", (pki() / "server.crt").string(), "\"\nkey = \"",
-                        (pki() / "server.key").string(), "\"\nclient_ca = \"",
-                        (pki() / "ca.crt").string(), "\"\n[storage]\nstate_dir = \"",
-                        state().string(), "\"\n[hsm]\npin_file = \"", pin, "\"\n[tpm]\ntcti = \"",
-                        tcti, "\"\n[firmware]\nprofile = \"", profile().string(), "\"\n",
-                        "[anchoring]\nmin_increment_interval_ms = 0\n");
-  }
-
-  CommandResult Run(const std::vector<std::string>& extra) const {
-    std::vector<std::string> argv = {BREAKGLASSD_PATH, "--config", config().string()};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return RunCommand(argv);
-  }
-
- private:
-  TempDir dir_;
-  std::unique_ptr<::breakglass::testing::SoftHsmToken> hsm_;
-  std::unique_ptr<::breakglass::testing::SwtpmProcess> tpm_;
-};
-
-// Waits until breakglassd wrote its port file; 0 if it exited or timed out.
-int WaitForPort(const DaemonDir& dir, ChildProcess& daemon) {
-  for (int i = 0; i < 500; ++i) {
-    const std::string text = ReadFile(dir.port_file());
-    if (!text.empty()) return std::stoi(text);
-    if (daemon.Wait(absl::Milliseconds(20)).has_value()) return 0;
-  }
-  return 0;
-}
+using api::testing::ChildProcess;
+using api::testing::CommandResult;
+using api::testing::ReadFile;
+using api::testing::RunCommand;
+using api::testing::WriteFile;
 
 TEST_CASE("AnUnknownConfigKeyStopsStartUpNamingTheKey", "[e2e]") {
   DaemonDir dir;
@@ -153,14 +67,10 @@ TEST_CASE("AValidConfigPassesCheck", "[e2e]") {
 TEST_CASE("ServesMutualTls13WithoutCoreDumpsAndStopsCleanlyOnSigterm", "[e2e]") {
   DaemonDir dir;
   dir.StartHardware();
-  auto daemon = ChildProcess::Start({BREAKGLASSD_PATH, "--config", dir.config().string()},
-                                    dir.log());
-  REQUIRE(daemon.ok());
-  const int port = WaitForPort(dir, *daemon);
-  INFO(ReadFile(dir.log()));
-  REQUIRE(port > 0);
+  ChildProcess daemon = dir.StartDaemon();
+  const int port = dir.port();
 
-  const std::string limits = ReadFile(absl::StrCat("/proc/", daemon->pid(), "/limits"));
+  const std::string limits = ReadFile(absl::StrCat("/proc/", daemon.pid(), "/limits"));
   CHECK(Contains(limits, "Max core file size        0                    0"));
 
   const CommandResult tls = RunCommand(
@@ -171,8 +81,8 @@ TEST_CASE("ServesMutualTls13WithoutCoreDumpsAndStopsCleanlyOnSigterm", "[e2e]") 
   CHECK(tls.exit_code == 0);
   CHECK(Contains(tls.output, "Protocol version: TLSv1.3"));
 
-  daemon->Signal(SIGTERM);
-  const std::optional<int> code = daemon->Wait(absl::Seconds(30));
+  daemon.Signal(SIGTERM);
+  const std::optional<int> code = daemon.Wait(absl::Seconds(30));
   REQUIRE(code.has_value());
   CHECK(*code == 0);
   const std::string log = ReadFile(dir.log());
@@ -181,66 +91,40 @@ TEST_CASE("ServesMutualTls13WithoutCoreDumpsAndStopsCleanlyOnSigterm", "[e2e]") 
   CHECK(Contains(log, "stopped"));
 }
 
-// Writes a CLI config with one profile per identity and returns its path.
-fs::path WriteCliProfiles(const DaemonDir& dir, int port) {
-  std::string toml = "default_profile = \"operator\"\n";
-  for (const char* name : {"operator", "erin"}) {
-    absl::StrAppend(&toml, "[profiles.", name, "]\nserver = \"127.0.0.1:", port, "\"\n",
-                    "cert = \"", (dir.pki() / (std::string(name) + ".crt")).string(), "\"\n",
-                    "key = \"", (dir.pki() / (std::string(name) + ".key")).string(), "\"\n",
-                    "ca = \"", (dir.pki() / "ca.crt").string(), "\"\n");
-  }
-  const fs::path path = dir.pki() / "cli.toml";
-  WriteFile(path, toml);
-  return path;
-}
-
-CommandResult Cli(const fs::path& config, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {BREAKGLASS_CLI_PATH};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return RunCommand(argv, "", {"BREAKGLASS_CONFIG=" + config.string()});
-}
-
 TEST_CASE("TheCliTalksToBreakglassdThroughProfilesWithDocumentedExitCodes", "[e2e]") {
   DaemonDir dir;
   dir.StartHardware();
-  auto daemon = ChildProcess::Start({BREAKGLASSD_PATH, "--config", dir.config().string()},
-                                    dir.log());
-  REQUIRE(daemon.ok());
-  const int port = WaitForPort(dir, *daemon);
-  INFO(ReadFile(dir.log()));
-  REQUIRE(port > 0);
-  const fs::path config = WriteCliProfiles(dir, port);
+  ChildProcess daemon = dir.StartDaemon();
 
-  CommandResult r = Cli(config, {"health"});
+  CommandResult r = dir.Cli("operator", {"health"});
   INFO(r.output);
   CHECK(r.exit_code == 0);
   CHECK(Contains(r.output, "SERVING"));
 
-  r = Cli(config, {"--profile", "operator", "whoami", "--json"});
+  r = dir.Cli("operator", {"whoami", "--json"});
   INFO(r.output);
   CHECK(r.exit_code == 0);
   CHECK(Contains(r.output, "\"name\":\"operator\""));
   CHECK(Contains(r.output, "ROLE_OPERATOR"));
 
   // erin's certificate is valid but she is not registered: refused (2).
-  r = Cli(config, {"--profile", "erin", "whoami"});
+  r = dir.Cli("erin", {"whoami"});
   INFO(r.output);
   CHECK(r.exit_code == 2);
   CHECK(Contains(r.output, "'erin' is not a registered identity"));
 
   // A profile that does not exist: not found (3); a bad flag: usage (1).
-  CHECK(Cli(config, {"--profile", "nobody", "whoami"}).exit_code == 3);
-  CHECK(Cli(config, {"whoami", "--no-such-flag"}).exit_code == 1);
+  CHECK(dir.Cli("nobody", {"whoami"}).exit_code == 3);
+  CHECK(dir.Cli("operator", {"whoami", "--no-such-flag"}).exit_code == 1);
 
   // Nothing listens: unavailable (5).
-  daemon->Signal(SIGTERM);
-  REQUIRE(daemon->Wait(absl::Seconds(30)) == std::optional<int>(0));
-  r = Cli(config, {"health"});
+  daemon.Signal(SIGTERM);
+  REQUIRE(daemon.Wait(absl::Seconds(30)) == std::optional<int>(0));
+  r = dir.Cli("operator", {"health"});
   INFO(r.output);
   CHECK(r.exit_code == 5);
   CHECK(Contains(r.output, "cannot reach breakglassd"));
 }
 
 }  // namespace
-}  // namespace breakglass::api
+}  // namespace breakglass::e2e

@@ -1,0 +1,182 @@
+// The break-glass story end to end, as its users live it: breakglassd on a
+// private SoftHSM2 token and a swtpm, driven by the breakglass CLI through one
+// profile per identity (DESIGN.md "Who uses it"; issue 6):
+//   init (HSM keys, TPM counters + AK, genesis checkpoint) → identities →
+//   a 2-of-3 credential → erin requests with incident + reason while `watch`
+//   shows it → her approval is refused → alice (Ed25519) and bob (P-256)
+//   approve, signing the canonical statement → erin fetches and decrypts →
+//   a second fetch is refused → audrey exports the bundle and verifies it
+//   offline against the keys from init → an older copy of the state dir makes
+//   breakglassd refuse to start, naming the counter and both values.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "api/testing/test_env.h"
+#include "tests/e2e/daemon_fixture.h"
+
+namespace breakglass::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using api::testing::ChildProcess;
+using api::testing::CommandResult;
+using api::testing::ReadFile;
+using api::testing::RunCommand;
+
+constexpr char kSecret[] = "correct horse battery staple";
+const std::vector<std::string> kPeople = {"operator", "alice", "bob",   "carol",
+                                          "erin",     "rita",  "audrey"};
+
+// Runs a CLI command that must succeed; its output.
+std::string Ok(const DaemonDir& dir, const std::string& who, const std::vector<std::string>& args,
+               const std::string& input = "") {
+  const CommandResult r = dir.Cli(who, args, input);
+  INFO(who << " " << (args.empty() ? "" : args[0]) << ": " << r.output);
+  REQUIRE(r.exit_code == 0);
+  return r.output;
+}
+
+// A private signing key (openssl genpkey) in `dir`; its public half next to it.
+fs::path MakeSigningKey(const fs::path& dir, const std::string& name, bool ed25519) {
+  const fs::path key = dir / (name + ".sign.pem");
+  const std::vector<std::string> gen =
+      ed25519 ? std::vector<std::string>{"openssl", "genpkey", "-algorithm", "ed25519", "-out",
+                                         key.string()}
+              : std::vector<std::string>{"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                                         "ec_paramgen_curve:P-256", "-out", key.string()};
+  REQUIRE(RunCommand(gen).exit_code == 0);
+  REQUIRE(RunCommand({"openssl", "pkey", "-in", key.string(), "-pubout", "-out",
+                      (dir / (name + ".pub.pem")).string()})
+              .exit_code == 0);
+  return key;
+}
+
+// The counters the log states at its latest checkpoint (`status --json`).
+std::pair<uint64_t, uint64_t> Counters(const DaemonDir& dir) {
+  const nlohmann::json status = nlohmann::json::parse(Ok(dir, "audrey", {"status", "--json"}));
+  return {std::stoull(status.at("release_counter").get<std::string>()),
+          std::stoull(status.at("checkpoint_counter").get<std::string>())};
+}
+
+void Stop(ChildProcess& daemon) {
+  daemon.Signal(SIGTERM);
+  REQUIRE(daemon.Wait(absl::Seconds(30)) == std::optional<int>(0));
+}
+
+// init, identities (custodians and rita with signing keys), a 2-of-3 credential.
+nlohmann::json Provision(const DaemonDir& dir) {
+  const nlohmann::json init = nlohmann::json::parse(
+      Ok(dir, "operator", {"init", "--log-origin", "breakglass.test/story", "--json"}));
+  CHECK(init.at("log_verifier_key").get<std::string>().rfind("breakglass.test/story+", 0) == 0);
+  Ok(dir, "operator", {"identity", "add", "operator", "--role", "operator"});
+  for (const char* who : {"alice", "bob", "carol", "rita"}) {
+    Ok(dir, "operator",
+       {"identity", "add", who, "--role", std::string(who) == "rita" ? "reviewer" : "custodian",
+        "--signing-key-file", (dir.root() / (std::string(who) + ".pub.pem")).string()});
+  }
+  Ok(dir, "operator", {"identity", "add", "erin", "--role", "requester"});
+  Ok(dir, "operator", {"identity", "add", "audrey", "--role", "auditor"});
+  Ok(dir, "operator",
+     {"credential", "add", "db-root", "--factor", "dba:2:alice,bob,carol", "--incident-pattern",
+      "INC-[0-9]+", "--deny-threshold", "2"},
+     kSecret);
+  return init;
+}
+
+std::string Approve(const DaemonDir& dir, const std::string& who, const std::string& id) {
+  return Ok(dir, who,
+            {"approve", id, "--yes", "--key", (dir.root() / (who + ".sign.pem")).string()});
+}
+
+TEST_CASE("TheBreakGlassStoryOnSoftHsmAndSwtpm", "[e2e][hsm][tpm]") {
+  DaemonDir dir(kPeople);
+  dir.StartHardware();
+  for (const char* who : {"alice", "bob", "carol", "rita"}) {
+    MakeSigningKey(dir.root(), who, std::string(who) == "alice");
+  }
+  nlohmann::json init;
+  {
+    ChildProcess first = dir.StartDaemon();
+    init = Provision(dir);
+    Stop(first);
+  }
+  // The state as it was before the incident, for the rollback at the end.
+  fs::copy(dir.state(), dir.root() / "state-before", fs::copy_options::recursive);
+  ChildProcess daemon = dir.StartDaemon();
+  const auto [release_before, checkpoint_before] = Counters(dir);
+
+  auto watch = ChildProcess::Start(
+      {BREAKGLASS_CLI_PATH, "--config", dir.cli_config().string(), "--profile", "audrey", "watch"},
+      dir.root() / "watch.out");
+  REQUIRE(watch.ok());
+  const fs::path watched = dir.root() / "watch.out";
+  for (int i = 0; i < 500 && !Contains(ReadFile(watched), "watching from"); ++i) {
+    watch->Wait(absl::Milliseconds(20));
+  }
+  REQUIRE(Contains(ReadFile(watched), "watching from"));
+  const std::string asked =
+      Ok(dir, "erin", {"request", "db-root", "--incident", "INC-4711", "--reason",
+                       "primary database is down, need root to fail over"});
+  const std::string id = asked.substr(0, asked.find('\n'));
+  REQUIRE(!id.empty());
+  for (int i = 0; i < 500 && !Contains(ReadFile(watched), "request by erin on " + id); ++i) {
+    watch->Wait(absl::Milliseconds(20));
+  }
+  CHECK(Contains(ReadFile(watched), "request by erin on " + id + " [INC-4711]"));
+  watch->Signal(SIGTERM);
+  watch->Wait(absl::Seconds(10));
+
+  // erin may not approve her own request.
+  CommandResult self = dir.Cli("erin", {"approve", id, "--yes", "--key",
+                                        (dir.root() / "alice.sign.pem").string()});
+  INFO(self.output);
+  CHECK(self.exit_code == 2);
+  CHECK(Contains(self.output, "needs role custodian"));
+
+  CHECK(Contains(Approve(dir, "alice", id), "pending"));
+  CHECK(Contains(Approve(dir, "bob", id), "released"));
+
+  const fs::path out = dir.root() / "db-root.secret";
+  Ok(dir, "erin", {"fetch", id, "--out", out.string()});
+  CHECK(ReadFile(out) == kSecret);
+  const fs::perms owner_rw = fs::perms::owner_read | fs::perms::owner_write;
+  CHECK((fs::status(out).permissions() & fs::perms::all) == owner_rw);
+  const CommandResult again = dir.Cli("erin", {"fetch", id});
+  INFO(again.output);
+  CHECK(again.exit_code != 0);
+  CHECK(Contains(again.output, "already"));
+  CHECK(!Contains(again.output, kSecret));
+
+  const fs::path bundle = dir.root() / "bundle";
+  Ok(dir, "audrey", {"audit", "export", "--out", bundle.string()});
+  const std::string verified =
+      Ok(dir, "audrey",
+         {"audit", "verify", bundle.string(), "--log-key",
+          init.at("log_verifier_key").get<std::string>(), "--ak-fingerprint",
+          "SHA256:" + init.at("attestation_key_sha256_hex").get<std::string>(), "--strict"});
+  const auto [release_after, checkpoint_after] = Counters(dir);
+  CHECK(release_after == release_before + 1);
+  CHECK(checkpoint_after > checkpoint_before);
+  Stop(daemon);
+
+  // Restore the older state: breakglassd refuses to start, with the numbers.
+  fs::remove_all(dir.state());
+  fs::copy(dir.root() / "state-before", dir.state(), fs::copy_options::recursive);
+  const CommandResult refused = dir.Run({});
+  INFO(refused.output);
+  CHECK(refused.exit_code == 3);
+  const std::string release_text = absl::StrCat("release counter is ", release_after,
+                                                " but the audit log states ", release_before);
+  const std::string checkpoint_text = absl::StrCat(
+      "checkpoint counter is ", checkpoint_after, " but the audit log states ", checkpoint_before);
+  CHECK((Contains(refused.output, release_text) || Contains(refused.output, checkpoint_text)));
+  CHECK(!Contains(refused.output, kSecret));
+}
+
+}  // namespace
+}  // namespace breakglass::e2e
