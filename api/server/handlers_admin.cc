@@ -91,9 +91,19 @@ absl::Status Handlers::AddIdentity(const Caller& caller, const pb::AddIdentityRe
   return absl::OkStatus();
 }
 
-absl::Status Handlers::ListIdentities(const Caller&, const pb::ListIdentitiesRequest&,
-                                      pb::ListIdentitiesResponse*) {
-  return NotInCore("ListIdentities", "identity listing");
+absl::Status Handlers::ListIdentities(const Caller&, const pb::ListIdentitiesRequest& request,
+                                      pb::ListIdentitiesResponse* response) {
+  BG_RETURN_IF_ERROR(RequireVault().status());
+  return backend_->runner()->Read([&](store::Txn& txn) -> absl::Status {
+    BG_ASSIGN_OR_RETURN(std::vector<std::string> names, core::repo::ListIdentityNames(txn));
+    for (const std::string& name : names) {
+      BG_ASSIGN_OR_RETURN(std::optional<core::Identity> identity,
+                          core::repo::FindIdentity(txn, name));
+      if (!identity || (!identity->active && !request.include_inactive())) continue;
+      *response->add_identities() = IdentityToProto(*identity);
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::Status Handlers::RemoveIdentity(const Caller& caller, const pb::RemoveIdentityRequest& request,
@@ -134,8 +144,17 @@ absl::Status Handlers::AddCredential(const Caller& caller, const pb::AddCredenti
 }
 
 absl::Status Handlers::ListCredentials(const Caller&, const pb::ListCredentialsRequest&,
-                                       pb::ListCredentialsResponse*) {
-  return NotInCore("ListCredentials", "credential listing");
+                                       pb::ListCredentialsResponse* response) {
+  BG_RETURN_IF_ERROR(RequireVault().status());
+  std::vector<std::string> ids;
+  BG_RETURN_IF_ERROR(backend_->runner()->Read([&](store::Txn& txn) -> absl::Status {
+    BG_ASSIGN_OR_RETURN(ids, core::repo::ListCredentialIds(txn));
+    return absl::OkStatus();
+  }));
+  for (const std::string& id : ids) {
+    BG_RETURN_IF_ERROR(CredentialInto(id, response->add_credentials()));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Handlers::GetCredential(const Caller&, const pb::GetCredentialRequest& request,

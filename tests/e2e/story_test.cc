@@ -85,6 +85,9 @@ nlohmann::json Provision(const DaemonDir& dir) {
      {"credential", "add", "db-root", "--factor", "dba:2:alice,bob,carol", "--incident-pattern",
       "INC-[0-9]+", "--deny-threshold", "2"},
      kSecret);
+  CHECK(Contains(Ok(dir, "operator", {"credential", "list"}), "db-root"));
+  const std::string people = Ok(dir, "audrey", {"identity", "list"});
+  for (const std::string& who : kPeople) CHECK(Contains(people, who));
   return init;
 }
 

@@ -138,6 +138,16 @@ absl::StatusOr<std::optional<Identity>> FindIdentity(Txn& txn, std::string_view 
   return id;
 }
 
+absl::StatusOr<std::vector<std::string>> ListIdentityNames(Txn& txn) {
+  BG_ASSIGN_OR_RETURN(auto stmt, txn.Prepare("SELECT name FROM core_identity ORDER BY name"));
+  return Strings(stmt);
+}
+
+absl::StatusOr<std::vector<std::string>> ListCredentialIds(Txn& txn) {
+  BG_ASSIGN_OR_RETURN(auto stmt, txn.Prepare("SELECT id FROM core_credential ORDER BY id"));
+  return Strings(stmt);
+}
+
 absl::Status PutIdentity(Txn& txn, const Identity& identity, int64_t now) {
   BG_ASSIGN_OR_RETURN(auto stmt, txn.Prepare("INSERT OR REPLACE INTO core_identity (name, roles, "
                                              "signing_key_pem, active, updated_at) "

@@ -37,6 +37,8 @@ namespace breakglass::core::repo {
 std::span<const store::sqlite::Migration> Migrations();
 
 absl::StatusOr<std::optional<Identity>> FindIdentity(store::Txn& txn, std::string_view name);
+// Every identity's name (active or not), sorted.
+absl::StatusOr<std::vector<std::string>> ListIdentityNames(store::Txn& txn);
 // Inserts or replaces the identity row.
 absl::Status PutIdentity(store::Txn& txn, const Identity& identity, int64_t now);
 
@@ -49,6 +51,8 @@ absl::StatusOr<bool> AnyActiveOperator(store::Txn& txn);
 
 absl::StatusOr<std::optional<CredentialRecord>> FindCredential(store::Txn& txn,
                                                                std::string_view id);
+// Every credential's id, sorted.
+absl::StatusOr<std::vector<std::string>> ListCredentialIds(store::Txn& txn);
 // Inserts or replaces the credential row.
 absl::Status PutCredential(store::Txn& txn, const CredentialRecord& record);
 // Deletes every stored share of `credential` (all versions) and stores
