@@ -1,8 +1,7 @@
 // End-to-end tests of the API server over real gRPC on 127.0.0.1 with real
 // TLS certificates (api/tools/dev-ca in a temp dir): mutual TLS is required,
-// TLS 1.2 is refused, every RPC × every role gets exactly what the RPC table
-// says, health serves, limits hold and shutdown drains.
-#include <grpcpp/generic/generic_stub.h>
+// TLS 1.2 is refused, health serves, limits hold and shutdown drains. The
+// role matrix is in role_matrix_e2e_test.cc.
 #include <grpcpp/grpcpp.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
@@ -91,41 +90,6 @@ grpc::Status HealthCheck(const std::shared_ptr<grpc::Channel>& channel, const st
   return health::Health::NewStub(channel)->Check(&ctx, request, out);
 }
 
-struct RawResult {
-  grpc::Status status;
-  bool got_message = false;
-};
-
-// Calls any method (unary or server-streaming) with an empty request message
-// and reads at most one response; a stream is cancelled after its first one.
-RawResult CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& method) {
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext ctx;
-  ctx.set_deadline(Deadline());
-  grpc::CompletionQueue cq;
-  void* tag = nullptr;
-  bool ok = false;
-  auto call = stub.PrepareCall(&ctx, method, &cq);
-  call->StartCall(reinterpret_cast<void*>(1));
-  cq.Next(&tag, &ok);
-  grpc::Slice empty(std::string{});
-  grpc::ByteBuffer request(&empty, 1);
-  call->WriteLast(request, grpc::WriteOptions(), reinterpret_cast<void*>(2));
-  cq.Next(&tag, &ok);
-  grpc::ByteBuffer response;
-  call->Read(&response, reinterpret_cast<void*>(3));
-  cq.Next(&tag, &ok);
-  RawResult result;
-  result.got_message = ok;
-  if (ok) ctx.TryCancel();
-  call->Finish(&result.status, reinterpret_cast<void*>(4));
-  cq.Next(&tag, &ok);
-  cq.Shutdown();
-  while (cq.Next(&tag, &ok)) {
-  }
-  return result;
-}
-
 TEST_CASE("HealthServesOverMutualTls", "[e2e]") {
   TestServer server;
   health::HealthCheckResponse response;
@@ -193,28 +157,6 @@ TEST_CASE("WhoAmIReturnsTheCertificateIdentityAndItsRoles", "[e2e]") {
   CHECK(who.identity().name() == "cus");
   REQUIRE(who.identity().roles_size() == 1);
   CHECK(who.identity().roles(0) == pb::ROLE_CUSTODIAN);
-}
-
-TEST_CASE("EveryRpcTimesEveryRoleIsAllowedOrPermissionDeniedAsTheTableSays", "[e2e]") {
-  TestServer server;
-  for (const auto& [identity, role] : RoleIdentities()) {
-    const auto channel = server.Channel(identity);
-    for (const RpcRule& rule : RpcTable()) {
-      const RawResult result = CallRaw(channel, std::string(rule.method));
-      INFO(rule.method << " as " << identity << " -> " << result.status.error_code() << " "
-                       << result.status.error_message());
-      const bool denied = !result.got_message &&
-                          result.status.error_code() == grpc::StatusCode::PERMISSION_DENIED;
-      CHECK(denied == !RuleAllows(rule, role));
-      if (denied) {
-        CHECK(result.status.error_message().find("needs role " + AllowedRolesText(rule)) !=
-              std::string::npos);
-      } else {
-        CHECK(result.status.error_code() != grpc::StatusCode::UNAUTHENTICATED);
-        CHECK(result.status.error_code() != grpc::StatusCode::UNAVAILABLE);
-      }
-    }
-  }
 }
 
 TEST_CASE("RefusesARequestOverTheSizeLimit", "[e2e]") {

@@ -1,5 +1,6 @@
 #include "api/testing/grpc_test_server.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -56,6 +57,35 @@ std::shared_ptr<grpc::Channel> GrpcTestServer::Channel(const std::string& identi
     ssl.pem_private_key = ReadFile(dir / (identity + ".key"));
   }
   return grpc::CreateChannel(address(), grpc::SslCredentials(ssl));
+}
+
+RawResult CallWithEmptyRequest(const std::shared_ptr<grpc::Channel>& channel,
+                               const std::string& method) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  grpc::CompletionQueue cq;
+  void* tag = nullptr;
+  bool ok = false;
+  auto call = stub.PrepareCall(&ctx, method, &cq);
+  call->StartCall(reinterpret_cast<void*>(1));
+  cq.Next(&tag, &ok);
+  grpc::Slice empty(std::string{});
+  grpc::ByteBuffer request(&empty, 1);
+  call->WriteLast(request, grpc::WriteOptions(), reinterpret_cast<void*>(2));
+  cq.Next(&tag, &ok);
+  grpc::ByteBuffer response;
+  call->Read(&response, reinterpret_cast<void*>(3));
+  cq.Next(&tag, &ok);
+  RawResult result;
+  result.got_message = ok;
+  if (ok) ctx.TryCancel();
+  call->Finish(&result.status, reinterpret_cast<void*>(4));
+  cq.Next(&tag, &ok);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  return result;
 }
 
 }  // namespace breakglass::api::testing

@@ -69,6 +69,18 @@ class GrpcTestServer final {
   std::unique_ptr<ApiServer> server_;
 };
 
+// What a call with an empty request message got.
+struct RawResult {
+  grpc::Status status;
+  bool got_message = false;
+};
+
+// Calls any method (unary or server-streaming, full path
+// "/breakglass.v1.Audit/GetEntries") with an empty request message and reads
+// at most one response; a stream is cancelled after its first one.
+RawResult CallWithEmptyRequest(const std::shared_ptr<grpc::Channel>& channel,
+                               const std::string& method);
+
 }  // namespace breakglass::api::testing
 
 #endif  // BREAKGLASS_API_TESTING_GRPC_TEST_SERVER_H_
