@@ -2,12 +2,25 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/server/convert.h"
+#include "api/server/handlers_internal.h"
 #include "vault/base/status.h"
 #include "vault/core/repository.h"
 #include "vault/core/vault.h"
 #include "vault/store/transaction_runner.h"
 
 namespace breakglass::api {
+
+absl::Status InProtoTerms(const absl::Status& status, FieldRenames renames) {
+  if (!absl::IsInvalidArgument(status)) return status;
+  const std::string message(status.message());
+  for (const auto& [from, to] : renames) {
+    if (message.rfind(std::string(from), 0) == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(std::string(to), message.substr(from.size())));
+    }
+  }
+  return status;
+}
 
 absl::StatusOr<core::Vault*> Handlers::RequireVault() const {
   core::Vault* vault = backend_->vault();

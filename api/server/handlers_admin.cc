@@ -15,6 +15,17 @@
 namespace breakglass::api {
 namespace {
 
+// A C2SP checkpoint origin that is also a signed-note key name: 1..255
+// printable ASCII bytes, no space and no '+'.
+absl::Status CheckOrigin(const std::string& origin) {
+  bool ok = !origin.empty() && origin.size() <= 255;
+  for (char c : origin) ok = ok && c > 0x20 && c < 0x7f && c != '+';
+  if (ok) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      "log_origin: required, 1..255 printable ASCII bytes without spaces or '+', e.g. "
+      "\"breakglass.example.com/log\" (the checkpoint origin)");
+}
+
 // The anchored size and the last certified value of each counter: a routine
 // anchor moves only the checkpoint counter, so the release counter's value
 // comes from the latest checkpoint that moved it.
@@ -38,10 +49,7 @@ absl::Status CountersInto(audit::AuditLog& log, pb::GetStatusResponse* response)
 
 absl::Status Handlers::Init(const Caller&, const pb::InitRequest& request,
                             pb::InitResponse* response) {
-  if (request.log_origin().empty()) {
-    return absl::InvalidArgumentError(
-        "log_origin: required, e.g. \"breakglass.example.com/log\" (the checkpoint origin)");
-  }
+  BG_RETURN_IF_ERROR(CheckOrigin(request.log_origin()));
   if (backend_->vault() != nullptr) {
     return absl::FailedPreconditionError(
         "the appliance is already initialised; `breakglass init` runs once");
@@ -81,11 +89,13 @@ absl::Status Handlers::GetStatus(const Caller&, const pb::GetStatusRequest&,
 absl::Status Handlers::AddIdentity(const Caller& caller, const pb::AddIdentityRequest& request,
                                    pb::AddIdentityResponse* response) {
   BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(core::ValidateName("name", request.name()));
   core::Identity identity;
   identity.name = request.name();
   BG_ASSIGN_OR_RETURN(identity.roles, RolesFromProto(request.roles(), "roles"));
   identity.signing_key_pem = request.signing_key_pem();
-  BG_RETURN_IF_ERROR(vault->RegisterIdentity(caller.identity, identity));
+  BG_RETURN_IF_ERROR(
+      InProtoTerms(vault->RegisterIdentity(caller.identity, identity), {{"identity.", ""}}));
   BG_ASSIGN_OR_RETURN(std::optional<core::Identity> stored, FindIdentity(identity.name));
   *response->mutable_identity() = IdentityToProto(stored.value_or(identity));
   return absl::OkStatus();
@@ -109,6 +119,8 @@ absl::Status Handlers::ListIdentities(const Caller&, const pb::ListIdentitiesReq
 absl::Status Handlers::RemoveIdentity(const Caller& caller, const pb::RemoveIdentityRequest& request,
                                       pb::RemoveIdentityResponse* response) {
   BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(core::ValidateName("name", request.name()));
+  BG_RETURN_IF_ERROR(CheckText("reason", request.reason()));
   BG_RETURN_IF_ERROR(vault->RemoveIdentity(caller.identity, request.name()));
   BG_ASSIGN_OR_RETURN(std::optional<core::Identity> stored, FindIdentity(request.name()));
   if (stored) *response->mutable_identity() = IdentityToProto(*stored);
@@ -135,11 +147,15 @@ absl::Status Handlers::WhoAmI(const Caller& caller, const pb::WhoAmIRequest&,
 absl::Status Handlers::AddCredential(const Caller& caller, const pb::AddCredentialRequest& request,
                                      pb::AddCredentialResponse* response) {
   BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(core::ValidateName("id", request.id()));
+  BG_RETURN_IF_ERROR(CheckText("description", request.description(), /*optional=*/true));
   BG_RETURN_IF_ERROR(CheckSecret("secret", request.secret()));
   if (!request.has_policy()) return absl::InvalidArgumentError("policy: required");
   BG_ASSIGN_OR_RETURN(core::PolicySpec spec, PolicyFromProto(request.policy()));
-  BG_RETURN_IF_ERROR(vault->CreateCredential(caller.identity, request.id(), spec,
-                                             base::SecretBytes::CopyFrom(request.secret())));
+  BG_RETURN_IF_ERROR(InProtoTerms(
+      vault->CreateCredential(caller.identity, request.id(), spec,
+                              base::SecretBytes::CopyFrom(request.secret())),
+      {kCredentialId, kApprovalWindow, kUseWindow}));
   return CredentialInto(request.id(), response->mutable_credential());
 }
 
@@ -160,6 +176,7 @@ absl::Status Handlers::ListCredentials(const Caller&, const pb::ListCredentialsR
 absl::Status Handlers::GetCredential(const Caller&, const pb::GetCredentialRequest& request,
                                      pb::GetCredentialResponse* response) {
   BG_RETURN_IF_ERROR(RequireVault().status());
+  BG_RETURN_IF_ERROR(core::ValidateName("id", request.id()));
   return CredentialInto(request.id(), response->mutable_credential());
 }
 
@@ -167,6 +184,7 @@ absl::Status Handlers::RotateCredential(const Caller& caller,
                                         const pb::RotateCredentialRequest& request,
                                         pb::RotateCredentialResponse* response) {
   BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(core::ValidateName("id", request.id()));
   BG_RETURN_IF_ERROR(CheckSecret("secret", request.secret()));
   BG_ASSIGN_OR_RETURN(core::CredentialRecord current, vault->GetCredential(request.id()));
   if (request.expected_version() != current.version) {
@@ -178,9 +196,11 @@ absl::Status Handlers::RotateCredential(const Caller& caller,
   if (request.has_policy()) {
     BG_ASSIGN_OR_RETURN(spec, PolicyFromProto(request.policy()));
   }
-  BG_RETURN_IF_ERROR(vault->RotateCredential(caller.identity, request.id(),
-                                             base::SecretBytes::CopyFrom(request.secret()), spec)
-                         .status());
+  BG_RETURN_IF_ERROR(InProtoTerms(
+      vault->RotateCredential(caller.identity, request.id(),
+                              base::SecretBytes::CopyFrom(request.secret()), spec)
+          .status(),
+      {kCredentialId, kApprovalWindow, kUseWindow}));
   return CredentialInto(request.id(), response->mutable_credential());
 }
 

@@ -88,6 +88,15 @@ absl::Status StreamFile(const fs::path& root, const fs::path& file,
   }
 }
 
+// An event type as the log writes them: 1..64 of [a-z_].
+absl::Status CheckEventType(const std::string& field, const std::string& type) {
+  bool ok = !type.empty() && type.size() <= 64;
+  for (char c : type) ok = ok && ((c >= 'a' && c <= 'z') || c == '_');
+  if (ok) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": an event type is 1..64 of a-z and '_', e.g. \"request\", \"release\""));
+}
+
 // One audit leaf as a Watch event.
 pb::Event LeafToEvent(uint64_t index, const std::string& leaf) {
   pb::Event event;
@@ -247,6 +256,9 @@ absl::Status Handlers::Watch(const Caller&, const pb::WatchRequest& request,
                              const StreamWriter<pb::WatchResponse>& write,
                              const std::function<bool()>& stop) {
   audit::AuditLog& log = *backend_->log();
+  for (int i = 0; i < request.types_size(); ++i) {
+    BG_RETURN_IF_ERROR(CheckEventType(absl::StrCat("types[", i, "]"), request.types(i)));
+  }
   const std::set<std::string> types(request.types().begin(), request.types().end());
   BG_ASSIGN_OR_RETURN(uint64_t next, log.Size());
   pb::WatchResponse ready;

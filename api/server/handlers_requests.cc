@@ -44,15 +44,23 @@ absl::StatusOr<core::ApprovalStatement> ParseStatement(const std::string& bytes,
 absl::Status Handlers::CreateRequest(const Caller& caller, const pb::CreateRequestRequest& request,
                                      pb::CreateRequestResponse* response) {
   BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(core::ValidateName("credential_id", request.credential_id()));
   core::NewRequest new_request{request.credential_id(), request.incident(), request.reason(),
                                request.release_public_key()};
-  BG_ASSIGN_OR_RETURN(core::RequestRecord created, vault->CreateRequest(caller.identity, new_request));
-  return RequestInto(created.id, response->mutable_request());
+  absl::StatusOr<core::RequestRecord> created = vault->CreateRequest(caller.identity, new_request);
+  BG_RETURN_IF_ERROR(InProtoTerms(created.status(),
+                                  {{"request.credential", "credential_id"},
+                                   {"request.release_key", "release_public_key"},
+                                   {"request.", ""}}));
+  return RequestInto(created->id, response->mutable_request());
 }
 
 absl::Status Handlers::ListRequests(const Caller&, const pb::ListRequestsRequest& request,
                                     pb::ListRequestsResponse* response) {
   BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  if (!request.credential_id().empty()) {
+    BG_RETURN_IF_ERROR(core::ValidateName("credential_id", request.credential_id()));
+  }
   if (!request.page_token().empty()) {
     return absl::InvalidArgumentError("page_token: not supported yet; leave it empty");
   }
@@ -100,12 +108,15 @@ absl::Status Handlers::ListRequests(const Caller&, const pb::ListRequestsRequest
 absl::Status Handlers::GetRequest(const Caller&, const pb::GetRequestRequest& request,
                                   pb::GetRequestResponse* response) {
   BG_RETURN_IF_ERROR(RequireVault().status());
+  BG_RETURN_IF_ERROR(core::ValidateName("id", request.id()));
   return RequestInto(request.id(), response->mutable_request());
 }
 
 absl::Status Handlers::CancelRequest(const Caller& caller, const pb::CancelRequestRequest& request,
                                      pb::CancelRequestResponse* response) {
   BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(core::ValidateName("id", request.id()));
+  BG_RETURN_IF_ERROR(CheckText("reason", request.reason()));
   BG_RETURN_IF_ERROR(vault->Cancel(caller.identity, request.id(), request.reason()));
   return RequestInto(request.id(), response->mutable_request());
 }
@@ -113,6 +124,7 @@ absl::Status Handlers::CancelRequest(const Caller& caller, const pb::CancelReque
 absl::Status Handlers::GetStatement(const Caller& caller, const pb::GetStatementRequest& request,
                                     pb::GetStatementResponse* response) {
   BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(core::ValidateName("request_id", request.request_id()));
   BG_ASSIGN_OR_RETURN(core::Decision decision, DecisionFromProto(request.decision(), "decision"));
   BG_ASSIGN_OR_RETURN(core::ApprovalStatement statement,
                       vault->StatementFor(request.request_id(), caller.identity, decision));
@@ -123,6 +135,7 @@ absl::Status Handlers::GetStatement(const Caller& caller, const pb::GetStatement
 absl::Status Handlers::Approve(const Caller& caller, const pb::ApproveRequest& request,
                                pb::ApproveResponse* response) {
   BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(core::ValidateName("request_id", request.request_id()));
   BG_ASSIGN_OR_RETURN(core::ApprovalStatement statement,
                       ParseStatement(request.statement(), request.signature()));
   BG_RETURN_IF_ERROR(
@@ -134,6 +147,7 @@ absl::Status Handlers::Approve(const Caller& caller, const pb::ApproveRequest& r
 absl::Status Handlers::Deny(const Caller& caller, const pb::DenyRequest& request,
                             pb::DenyResponse* response) {
   BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(core::ValidateName("request_id", request.request_id()));
   BG_ASSIGN_OR_RETURN(core::ApprovalStatement statement,
                       ParseStatement(request.statement(), request.signature()));
   BG_RETURN_IF_ERROR(
@@ -144,6 +158,7 @@ absl::Status Handlers::Deny(const Caller& caller, const pb::DenyRequest& request
 absl::Status Handlers::Fetch(const Caller& caller, const pb::FetchRequest& request,
                              pb::FetchResponse* response) {
   BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(core::ValidateName("request_id", request.request_id()));
   BG_ASSIGN_OR_RETURN(*response->mutable_release_box(),
                       vault->Fetch(caller.identity, request.request_id()));
   return RequestInto(request.request_id(), response->mutable_request());
