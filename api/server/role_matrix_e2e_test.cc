@@ -2,8 +2,8 @@
 // either served (whatever the handler then says about the empty request) or
 // PERMISSION_DENIED naming the roles it needs; an unregistered certificate is
 // UNAUTHENTICATED (DESIGN.md "API and identity"). A connection without a
-// client certificate is refused in the TLS handshake: server_e2e_test.cc
-// (RefusesAConnectionWithoutAClientCertificate).
+// client certificate is refused in the TLS handshake, for every service:
+// tls_refusal_e2e_test.cc.
 //
 // The expectation is written out below, literally: the first test pins the
 // RPC table (api/server/rpc_table.cc) to it, so changing who may call what

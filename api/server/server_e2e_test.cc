@@ -1,7 +1,8 @@
 // End-to-end tests of the API server over real gRPC on 127.0.0.1 with real
 // TLS certificates (api/tools/dev-ca in a temp dir): mutual TLS is required,
-// TLS 1.2 is refused, health serves, limits hold and shutdown drains. The
-// role matrix is in role_matrix_e2e_test.cc.
+// health serves, limits hold and shutdown drains. Refused handshakes (no
+// client certificate, another CA, TLS 1.2) are in tls_refusal_e2e_test.cc,
+// the role matrix in role_matrix_e2e_test.cc.
 #include <grpcpp/grpcpp.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
@@ -27,9 +28,7 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace health = ::grpc::health::v1;
-using testing::CommandResult;
 using testing::ReadFile;
-using testing::RunCommand;
 using testing::TempDir;
 
 // One identity per role, plus one holding no registration at all.
@@ -49,9 +48,7 @@ std::map<std::string, RoleSet, std::less<>> Registered() {
 // A running ApiServer with fixed single-role identities, and clients for it.
 class TestServer {
  public:
-  TestServer() : server_(Options()) {
-    REQUIRE(testing::MakeDevPki(other_ca(), {"op"}).ok());
-  }
+  TestServer() : server_(Options()) {}
   fs::path pki() const { return server_.pki(); }
   std::string address() const { return server_.address(); }
   ApiServer& server() { return server_.server(); }
@@ -59,7 +56,6 @@ class TestServer {
                                          const fs::path& ca_dir = {}) const {
     return server_.Channel(identity, ca_dir);
   }
-  fs::path other_ca() const { return server_.dir() / "other-ca"; }
 
  private:
   static testing::GrpcTestServer::Options Options() {
@@ -101,43 +97,6 @@ TEST_CASE("HealthServesOverMutualTls", "[e2e]") {
   REQUIRE(HealthCheck(server.Channel("stranger"), "", &response).ok());
   CHECK(HealthCheck(server.Channel("op"), "no.such.Service", &response).error_code() ==
         grpc::StatusCode::NOT_FOUND);
-}
-
-TEST_CASE("RefusesAConnectionWithoutAClientCertificate", "[e2e]") {
-  TestServer server;
-  pb::WhoAmIResponse who;
-  const grpc::Status status = WhoAmI(server.Channel(""), &who);
-  CHECK(status.error_code() == grpc::StatusCode::UNAVAILABLE);
-  health::HealthCheckResponse response;
-  CHECK(HealthCheck(server.Channel(""), "", &response).error_code() ==
-        grpc::StatusCode::UNAVAILABLE);
-}
-
-TEST_CASE("RefusesAClientCertificateFromAnotherCa", "[e2e]") {
-  TestServer server;
-  pb::WhoAmIResponse who;
-  CHECK(WhoAmI(server.Channel("op", server.other_ca()), &who).error_code() ==
-        grpc::StatusCode::UNAVAILABLE);
-  // The same name from the right CA is accepted.
-  CHECK(WhoAmI(server.Channel("op"), &who).ok());
-}
-
-CommandResult OpenSslClient(const TestServer& server, const std::string& version) {
-  const fs::path pki = server.pki();
-  return RunCommand({"openssl", "s_client", "-connect", server.address(), version, "-alpn", "h2",
-                     "-CAfile", (pki / "ca.crt").string(), "-cert", (pki / "op.crt").string(),
-                     "-key", (pki / "op.key").string(), "-verify_return_error", "-brief"});
-}
-
-TEST_CASE("RefusesTls12AndSpeaksTls13", "[e2e]") {
-  TestServer server;
-  const CommandResult tls12 = OpenSslClient(server, "-tls1_2");
-  INFO(tls12.output);
-  CHECK(tls12.exit_code != 0);
-  const CommandResult tls13 = OpenSslClient(server, "-tls1_3");
-  INFO(tls13.output);
-  CHECK(tls13.exit_code == 0);
-  CHECK(tls13.output.find("Protocol version: TLSv1.3") != std::string::npos);
 }
 
 TEST_CASE("AnUnregisteredIdentityIsUnauthenticatedWithAHint", "[e2e]") {
