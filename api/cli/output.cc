@@ -110,8 +110,9 @@ std::string RequestLine(const pb::Request& r) {
 }
 
 std::string EventLine(const pb::Event& e) {
-  return absl::StrCat("#", e.index(), " ", FormatTime(e.time_unix()), " ", e.type(), " by ",
-                      e.actor(), e.subject().empty() ? "" : " on " + e.subject(),
+  return absl::StrCat("#", e.index(), " ", FormatTime(e.time_unix()), " ", e.type(),
+                      e.actor().empty() ? "" : " by " + e.actor(),
+                      e.subject().empty() ? "" : " on " + e.subject(),
                       e.incident().empty() ? "" : " [" + e.incident() + "]",
                       e.summary().empty() ? "" : ": " + e.summary());
 }

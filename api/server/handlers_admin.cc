@@ -15,14 +15,14 @@
 namespace breakglass::api {
 namespace {
 
-// A C2SP checkpoint origin that is also a signed-note key name: 1..255
+// A C2SP checkpoint origin that is also a signed-note key name: 1..128
 // printable ASCII bytes, no space and no '+'.
 absl::Status CheckOrigin(const std::string& origin) {
-  bool ok = !origin.empty() && origin.size() <= 255;
+  bool ok = !origin.empty() && origin.size() <= 128;
   for (char c : origin) ok = ok && c > 0x20 && c < 0x7f && c != '+';
   if (ok) return absl::OkStatus();
   return absl::InvalidArgumentError(
-      "log_origin: required, 1..255 printable ASCII bytes without spaces or '+', e.g. "
+      "log_origin: required, 1..128 printable ASCII bytes without spaces or '+', e.g. "
       "\"breakglass.example.com/log\" (the checkpoint origin)");
 }
 
@@ -47,7 +47,7 @@ absl::Status CountersInto(audit::AuditLog& log, pb::GetStatusResponse* response)
 
 }  // namespace
 
-absl::Status Handlers::Init(const Caller&, const pb::InitRequest& request,
+absl::Status Handlers::Init(const Caller& caller, const pb::InitRequest& request,
                             pb::InitResponse* response) {
   BG_RETURN_IF_ERROR(CheckOrigin(request.log_origin()));
   if (backend_->vault() != nullptr) {
@@ -55,6 +55,13 @@ absl::Status Handlers::Init(const Caller&, const pb::InitRequest& request,
         "the appliance is already initialised; `breakglass init` runs once");
   }
   BG_ASSIGN_OR_RETURN(ProvisionResult r, backend_->Provision(request.log_origin()));
+  // The operator who ran the ceremony (the bootstrap operator) becomes the
+  // first stored operator, so that the core accepts their next calls.
+  BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  core::Identity self;
+  self.name = caller.identity;
+  self.roles = {core::Role::kOperator};
+  BG_RETURN_IF_ERROR(vault->RegisterIdentity(caller.identity, self));
   response->set_log_verifier_key(r.log_verifier_key);
   response->set_attestation_key_pem(r.ak_public_key_pem);
   response->set_attestation_key_sha256_hex(r.ak_fingerprint.substr(r.ak_fingerprint.find(':') + 1));

@@ -73,7 +73,7 @@ nlohmann::json Provision(const DaemonDir& dir) {
   const nlohmann::json init = nlohmann::json::parse(
       Ok(dir, "operator", {"init", "--log-origin", "breakglass.test/story", "--json"}));
   CHECK(init.at("log_verifier_key").get<std::string>().rfind("breakglass.test/story+", 0) == 0);
-  Ok(dir, "operator", {"identity", "add", "operator", "--role", "operator"});
+  // init registered the operator who ran it; no `identity add operator`.
   for (const char* who : {"alice", "bob", "carol", "rita"}) {
     Ok(dir, "operator",
        {"identity", "add", who, "--role", std::string(who) == "rita" ? "reviewer" : "custodian",
