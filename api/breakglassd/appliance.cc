@@ -102,6 +102,11 @@ struct Appliance::Parts {
   std::unique_ptr<audit::Anchorer> anchorer;
   std::unique_ptr<core::AuditEventLog> events;
   std::unique_ptr<core::AuditAnchor> anchor;
+  // Optional components (AddOptionalComponents): their owners are declared
+  // here, before `vault`, so they outlive it; the hooks point into them.
+  core::EventLog* vault_events = nullptr;  // what the vault appends to; null: `events`
+  core::ReleaseGate* release_gate = nullptr;
+  core::IncidentChecker* incident_checker = nullptr;
   std::unique_ptr<core::Vault> vault;
 };
 
@@ -211,9 +216,32 @@ absl::Status Appliance::OpenProvisioned() {
     return absl::FailedPreconditionError(
         absl::StrCat("refusing to start: ", std::string(report.status().message())));
   }
-  core::VaultDeps deps{parts_->runner.get(), parts_->events.get(), parts_->keystore.get(),
-                       parts_->anchor.get(), &parts_->clock, &parts_->random};
-  BG_ASSIGN_OR_RETURN(parts_->vault, core::Vault::Create(deps));
+  return CreateVault();
+}
+
+// THE place for components that breakglassd.toml turns on (DESIGN.md
+// "Alerts"; incident checks): construct them from config_ into Parts and set
+// the hooks. Called once the log and anchoring are up, before the vault.
+// Errors name the configuration key.
+absl::Status Appliance::AddOptionalComponents() {
+  Parts& p = *parts_;
+  p.vault_events = p.events.get();  // an alerting EventLog decorates this one
+  return absl::OkStatus();
+}
+
+absl::Status Appliance::CreateVault() {
+  BG_RETURN_IF_ERROR(AddOptionalComponents());
+  Parts& p = *parts_;
+  core::VaultDeps deps;
+  deps.runner = p.runner.get();
+  deps.events = p.vault_events;
+  deps.keystore = p.keystore.get();
+  deps.anchor = p.anchor.get();
+  deps.clock = &p.clock;
+  deps.random = &p.random;
+  deps.release_gate = p.release_gate;
+  deps.incident_checker = p.incident_checker;
+  BG_ASSIGN_OR_RETURN(p.vault, core::Vault::Create(deps));
   return absl::OkStatus();
 }
 
@@ -242,9 +270,7 @@ absl::StatusOr<ProvisionResult> Appliance::Provision(const std::string& log_orig
     return absl::OkStatus();
   }()));
   BG_ASSIGN_OR_RETURN(audit::StartupReport report, p.anchorer->Provision(request));
-  core::VaultDeps deps{p.runner.get(), p.events.get(), p.keystore.get(), p.anchor.get(),
-                       &p.clock, &p.random};
-  BG_ASSIGN_OR_RETURN(p.vault, core::Vault::Create(deps));
+  BG_RETURN_IF_ERROR(CreateVault());
 
   ProvisionResult result;
   result.log_verifier_key = p.anchorer->verifier().ToString();

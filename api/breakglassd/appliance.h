@@ -6,6 +6,8 @@
 //   PKCS#11 token (hsm/pkcs11): share-sealing keystore, Ed25519 log signer
 //   TPM (tpm/tss): attestation key, release and checkpoint NV counters
 //   core::Vault over all of them (AuditEventLog, AuditAnchor adapters)
+//   optional components that the configuration turns on (alerts, incident
+//   checks): built in one place, Appliance::AddOptionalComponents
 //
 // Where things are comes from the firmware profile (firmware-config: NV
 // indices, AK handle, token label, key labels) and breakglassd.toml (state
@@ -81,6 +83,10 @@ class Appliance final : public Backend {
   absl::Status OpenProvisioned();
   absl::Status OpenDevices(bool create);
   absl::Status StartAnchoring(const std::string& origin);
+  // Optional components from the configuration (alerts, incident checker);
+  // see appliance.cc. Then the vault over everything.
+  absl::Status AddOptionalComponents() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status CreateVault() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const DaemonConfig config_;
   const firmware::FirmwareProfile profile_;
