@@ -44,6 +44,13 @@ std::string HmacSigner::Sign(std::string_view body) const {
                                                       mac.size()));
 }
 
+bool HmacSigner::Verify(std::string_view body, std::string_view header_value) const {
+  const std::string expected = Sign(body);
+  return expected.size() == header_value.size() &&
+         base::SecretBytes::CopyFrom(std::string_view(expected))
+             .ConstantTimeEquals(base::SecretBytes::CopyFrom(header_value));
+}
+
 std::string HmacSigner::HeaderFor(std::string_view body) const {
   return absl::StrCat(std::string(kSignatureHeader), ": ", Sign(body));
 }

@@ -30,6 +30,9 @@ class HmacSigner final {
   std::string Sign(std::string_view body) const;
   // The full header line "X-Breakglass-Signature: sha256=<hex>".
   std::string HeaderFor(std::string_view body) const;
+  // Whether `header_value` ("sha256=<hex>", as received) is Sign(body);
+  // compared in constant time.
+  bool Verify(std::string_view body, std::string_view header_value) const;
 
  private:
   explicit HmacSigner(base::SecretBytes secret) : secret_(std::move(secret)) {}

@@ -70,7 +70,8 @@ bool ReadRequest(SSL* ssl, ReceivedRequest& r) {
   while (true) {
     if (head_end == std::string::npos) {
       head_end = data.find("\r\n\r\n");
-      if (head_end != std::string::npos && !ParseHead(absl::string_view(data).substr(0, head_end), r, length)) {
+      if (head_end != std::string::npos &&
+          !ParseHead(absl::string_view(data).substr(0, head_end), r, length)) {
         return false;
       }
     }
@@ -85,8 +86,9 @@ bool ReadRequest(SSL* ssl, ReceivedRequest& r) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<HttpsReceiver>> HttpsReceiver::Start(const TestPki& pki) {
+absl::StatusOr<std::unique_ptr<HttpsReceiver>> HttpsReceiver::Start(const TestPki& pki, int port) {
   std::unique_ptr<HttpsReceiver> r(new HttpsReceiver());
+  r->port_ = port;
   r->ctx_ = SSL_CTX_new(TLS_server_method());
   if (r->ctx_ == nullptr) return absl::InternalError("https receiver: SSL_CTX_new failed");
   SSL_CTX_set_min_proto_version(r->ctx_, TLS1_2_VERSION);
@@ -176,8 +178,9 @@ void HttpsReceiver::HandleConnection(int fd) {
     const Reply reply = handler ? handler(request) : Reply{};
     request.replied = reply.status;
     const std::string out = absl::StrCat(
-        "HTTP/1.1 ", reply.status, " Test\r\nContent-Type: application/json\r\nContent-Length: ",
-        reply.body.size(), "\r\nConnection: close\r\n\r\n", reply.body);
+        "HTTP/1.1 ", reply.status,
+        " Test\r\nContent-Type: application/json\r\nContent-Length: ", reply.body.size(),
+        "\r\nConnection: close\r\n\r\n", reply.body);
     {
       absl::MutexLock lock(&mu_);
       requests_.push_back(std::move(request));
@@ -195,9 +198,8 @@ std::vector<ReceivedRequest> HttpsReceiver::Requests() const {
   return requests_;
 }
 
-bool HttpsReceiver::WaitUntil(
-    const std::function<bool(const std::vector<ReceivedRequest>&)>& pred,
-    absl::Duration limit) const {
+bool HttpsReceiver::WaitUntil(const std::function<bool(const std::vector<ReceivedRequest>&)>& pred,
+                              absl::Duration limit) const {
   const absl::Time end = absl::Now() + limit;
   while (true) {
     if (pred(Requests())) return true;

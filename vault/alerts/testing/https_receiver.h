@@ -2,7 +2,8 @@
 // certificate from a TestPki, one request per connection, each request
 // recorded with the status it was answered with. It can be told to answer
 // with an error status (SetHandler) or to go down (connections refused) and
-// come back on the same port. Test-only.
+// come back on the same port. Used by tests, and by the dev tool
+// breakglass-webhook-receiver (vault/alerts/tools/), never by breakglassd.
 //
 // Thread-safety: all methods are safe from any thread; the handler runs on
 // the server thread.
@@ -44,9 +45,14 @@ class HttpsReceiver final {
  public:
   using Handler = std::function<Reply(const ReceivedRequest&)>;
 
-  // Listens on 127.0.0.1 (a free port) with `pki`'s server certificate.
-  static absl::StatusOr<std::unique_ptr<HttpsReceiver>> Start(const TestPki& pki);
+  // Listens on 127.0.0.1:`port` (0: a free port) with `pki`'s server
+  // certificate. INTERNAL if the certificate does not load or the port cannot
+  // be bound.
+  static absl::StatusOr<std::unique_ptr<HttpsReceiver>> Start(const TestPki& pki, int port = 0);
   ~HttpsReceiver();
+
+  // The port it listens on.
+  int port() const { return port_; }
 
   // "https://127.0.0.1:<port><path>".
   std::string Url(const std::string& path) const;
