@@ -36,6 +36,15 @@ endfunction()
 # Catch2 (v2, Debian 12) main, compiled once.
 add_library(breakglass_catch_main STATIC ${PROJECT_SOURCE_DIR}/tests/catch_main.cc)
 target_link_libraries(breakglass_catch_main PUBLIC Catch2::Catch2 breakglass::policy)
+# Catch2 v2 is one 17k-line header that every test file parses. With
+# BREAKGLASS_PCH (scripts/test and scripts/demo turn it on) it is precompiled
+# once, in a target of its own, and reused by every test target (same flags:
+# breakglass::policy); about a third less compile time per test file.
+if(BREAKGLASS_PCH)
+  add_library(breakglass_test_pch OBJECT ${PROJECT_SOURCE_DIR}/tests/catch_pch.cc)
+  target_link_libraries(breakglass_test_pch PUBLIC Catch2::Catch2 breakglass::policy)
+  target_precompile_headers(breakglass_test_pch PRIVATE <catch2/catch.hpp>)
+endif()
 
 # breakglass_test(NAME SOURCES ... DEPS ... LABELS ...)
 # A Catch2 test binary; each TEST_CASE becomes one ctest test carrying LABELS
@@ -47,6 +56,9 @@ function(breakglass_test name)
   endif()
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE breakglass_catch_main ${ARG_DEPS})
+  if(BREAKGLASS_PCH)
+    target_precompile_headers(${name} REUSE_FROM breakglass_test_pch)
+  endif()
   set(labels unit)
   if(ARG_LABELS)
     set(labels ${ARG_LABELS})

@@ -5,7 +5,8 @@
 #
 #   bg_build BUILD_DIR TYPE SANITIZE BENCH [TARGET...]
 #     configures BUILD_DIR with Ninja (CMAKE_BUILD_TYPE=TYPE,
-#     BREAKGLASS_SANITIZE=ON|OFF, BREAKGLASS_BENCH=ON|OFF) and builds the
+#     BREAKGLASS_SANITIZE=ON|OFF, BREAKGLASS_BENCH=ON|OFF, BREAKGLASS_PCH=ON)
+#     and builds the
 #     TARGETs, or everything when none is given, with one job per core.
 #     Returns non-zero when configuring or building fails.
 
@@ -17,6 +18,6 @@ bg_build() {
   local target targets=()
   for target in "$@"; do targets+=(--target "$target"); done
   cmake -S "$bg_source_dir" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="$type" \
-    -DBREAKGLASS_SANITIZE="$sanitize" -DBREAKGLASS_BENCH="$bench" >/dev/null
+    -DBREAKGLASS_SANITIZE="$sanitize" -DBREAKGLASS_BENCH="$bench" -DBREAKGLASS_PCH=ON >/dev/null
   cmake --build "$build" -j "$(nproc)" "${targets[@]}"
 }
