@@ -1,5 +1,6 @@
 #include "api/breakglassd/appliance.h"
 
+#include <atomic>
 #include <filesystem>
 #include <vector>
 
@@ -14,6 +15,8 @@
 #include "tpm/tss/attestation_key.h"
 #include "tpm/tss/nv_counter.h"
 #include "tpm/tss/tss_context.h"
+#include "vault/alerts/alert_system.h"
+#include "vault/alerts/outbox.h"
 #include "vault/audit/anchor.h"
 #include "vault/audit/log.h"
 #include "vault/base/clock.h"
@@ -41,7 +44,37 @@ absl::Status In(std::string_view component, const absl::Status& status) {
 std::vector<store::sqlite::Migration> AllMigrations() {
   std::vector<store::sqlite::Migration> steps = audit::AuditLog::Migrations();
   for (const auto& m : core::repo::Migrations()) steps.push_back(m);
+  for (const auto& m : alerts::OutboxMigrations()) steps.push_back(m);
   return steps;
+}
+
+std::vector<std::string> EventTypes(const std::string& list) {
+  return absl::StrSplit(list, ',', absl::SkipEmpty());
+}
+
+// breakglassd.toml's [alerts] and [incident_check] as the alerts layer's configuration.
+alerts::AlertSystemConfig AlertConfig(const DaemonConfig& config) {
+  const DaemonConfig::Alerts& a = config.alerts;
+  alerts::AlertSystemConfig c;
+  c.webhook = {a.webhook_url,
+               a.webhook_secret_file,
+               a.webhook_ca_file,
+               absl::Milliseconds(a.webhook_connect_timeout_ms),
+               absl::Milliseconds(a.webhook_timeout_ms),
+               EventTypes(a.webhook_events)};
+  c.syslog = {a.syslog_address, static_cast<int>(a.syslog_facility), EventTypes(a.syslog_events)};
+  c.retry = {absl::Milliseconds(a.retry_initial_backoff_ms),
+             absl::Seconds(a.retry_max_backoff_seconds), a.retry_max_attempts,
+             absl::Seconds(a.retry_give_up_after_seconds)};
+  c.gate = a.release_gate == "off"       ? alerts::GateMode::kOff
+           : a.release_gate == "require" ? alerts::GateMode::kRequire
+                                         : alerts::GateMode::kContinueAfterTimeout;
+  c.gate_policy.timeout = absl::Seconds(a.release_gate_timeout_seconds);
+  c.gate_policy.attempts = static_cast<int>(a.release_gate_attempts);
+  c.gate_policy.retry_interval = absl::Milliseconds(a.release_gate_retry_interval_ms);
+  const DaemonConfig::IncidentCheck& i = config.incident_check;
+  c.incident_check = {i.url, i.secret_file, i.ca_file, absl::Milliseconds(i.timeout_ms)};
+  return c;
 }
 
 tss::NvCounterSpec CounterSpec(std::string label, const firmware::CounterProfile& counter,
@@ -102,6 +135,10 @@ struct Appliance::Parts {
   std::unique_ptr<audit::Anchorer> anchorer;
   std::unique_ptr<core::AuditEventLog> events;
   std::unique_ptr<core::AuditAnchor> anchor;
+  // Alerts (sinks, outbox dispatcher, release gate, incident checker); the
+  // Anchorer's hooks reach it through `alert_hooks` once it exists.
+  std::unique_ptr<alerts::AlertSystem> alerts;
+  std::atomic<alerts::AlertSystem*> alert_hooks{nullptr};
   // Optional components (AddOptionalComponents): their owners are declared
   // here, before `vault`, so they outlive it; the hooks point into them.
   core::EventLog* vault_events = nullptr;  // what the vault appends to; null: `events`
@@ -199,6 +236,12 @@ absl::Status Appliance::StartAnchoring(const std::string& origin) {
   options.max_routine_age = absl::Seconds(config_.anchoring.routine_max_age_seconds);
   options.yearly_nv_write_budget = static_cast<uint64_t>(config_.anchoring.yearly_nv_write_budget);
   options.budget_warning_percent = static_cast<uint32_t>(config_.anchoring.budget_alert_percent);
+  options.on_budget_warning = [&p](const audit::NvWriteStats& stats) {
+    if (alerts::AlertSystem* a = p.alert_hooks.load()) a->BudgetWarningHook()(stats);
+  };
+  options.on_rollback_alarm = [&p](const audit::CounterDisagreement& d) {
+    if (alerts::AlertSystem* a = p.alert_hooks.load()) a->RollbackAlarmHook()(d);
+  };
   BG_ASSIGN_OR_RETURN(p.anchorer, audit::Anchorer::Create(deps, &p.clock, options));
   p.events = std::make_unique<core::AuditEventLog>(p.log.get());
   p.anchor = std::make_unique<core::AuditAnchor>(p.anchorer.get());
@@ -225,7 +268,14 @@ absl::Status Appliance::OpenProvisioned() {
 // Errors name the configuration key.
 absl::Status Appliance::AddOptionalComponents() {
   Parts& p = *parts_;
-  p.vault_events = p.events.get();  // an alerting EventLog decorates this one
+  BG_ASSIGN_OR_RETURN(p.alerts, alerts::AlertSystem::Create(
+                                    AlertConfig(config_),
+                                    {p.runner.get(), p.events.get(), &p.clock, &p.random}));
+  p.vault_events = p.alerts->events();  // decorates `events`: alerts join the event's unit
+  p.release_gate = p.alerts->release_gate();
+  p.incident_checker = p.alerts->incident_checker();
+  p.alert_hooks = p.alerts.get();
+  p.alerts->Start();
   return absl::OkStatus();
 }
 

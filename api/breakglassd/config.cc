@@ -79,6 +79,32 @@ std::string LogLevel(const std::string& v) {
   return "expected one of \"trace\", \"debug\", \"info\", \"warn\", \"error\"";
 }
 
+std::string OptionalHttpsUrl(const std::string& v) {
+  if (v.empty() || (v.rfind("https://", 0) == 0 && v.size() > 8)) return "";
+  return "expected an https:// URL or \"\"";
+}
+
+std::string EventList(const std::string& v) {
+  for (char c : v) {
+    if (!std::islower(static_cast<unsigned char>(c)) && c != '_' && c != ',') {
+      return "expected comma-separated event types, e.g. \"request,release,fetch\", or \"\"";
+    }
+  }
+  return "";
+}
+
+std::string SyslogAddress(const std::string& v) {
+  if (v.empty() || v.rfind("unix:/", 0) == 0 || v.rfind("udp:", 0) == 0) return "";
+  return "expected \"unix:/dev/log\", \"udp:HOST:PORT\" or \"\"";
+}
+
+std::string GateMode(const std::string& v) {
+  for (const char* mode : {"require", "continue_after_timeout", "off"}) {
+    if (v == mode) return "";
+  }
+  return "expected one of \"require\", \"continue_after_timeout\", \"off\"";
+}
+
 #define BG_STR(section, name) [](DaemonConfig& c) { return &c.section.name; }
 
 const std::vector<Field>& Schema() {
@@ -132,6 +158,65 @@ const std::vector<Field>& Schema() {
        nullptr, BG_STR(anchoring, yearly_nv_write_budget), nullptr, 1, 1000000000},
       {"anchoring.budget_alert_percent", "Alert when this share of the yearly budget is spent.",
        nullptr, BG_STR(anchoring, budget_alert_percent), nullptr, 1, 100},
+      {"alerts.webhook_url",
+       "HTTPS URL that receives each alert as a signed JSON POST (README \"Alerts\").\n"
+       "\"\" = no webhook sink.",
+       BG_STR(alerts, webhook_url), nullptr, OptionalHttpsUrl},
+      {"alerts.webhook_secret_file",
+       "File holding the webhook's HMAC secret (at least 16 bytes; mode 0600; never logged).",
+       BG_STR(alerts, webhook_secret_file), nullptr, OptionalAbsolutePath},
+      {"alerts.webhook_ca_file",
+       "CA certificate(s) (PEM) for the webhook's server certificate. \"\" = the system store.",
+       BG_STR(alerts, webhook_ca_file), nullptr, OptionalAbsolutePath},
+      {"alerts.webhook_connect_timeout_ms", "Time allowed to connect to the webhook.", nullptr,
+       BG_STR(alerts, webhook_connect_timeout_ms), nullptr, 100, 60000},
+      {"alerts.webhook_timeout_ms", "Time allowed for a whole webhook delivery.", nullptr,
+       BG_STR(alerts, webhook_timeout_ms), nullptr, 100, 300000},
+      {"alerts.webhook_events",
+       "Event types sent to the webhook, comma-separated. \"\" = every type that alerts by\n"
+       "default (request, approval, denial, release, fetch, ...).",
+       BG_STR(alerts, webhook_events), nullptr, EventList},
+      {"alerts.syslog_address",
+       "Syslog target (RFC 5424): \"unix:/dev/log\" or \"udp:HOST:PORT\". \"\" = no syslog sink.",
+       BG_STR(alerts, syslog_address), nullptr, SyslogAddress},
+      {"alerts.syslog_facility", "Syslog facility (10 = authpriv).", nullptr,
+       BG_STR(alerts, syslog_facility), nullptr, 0, 23},
+      {"alerts.syslog_events", "Event types sent to syslog, as alerts.webhook_events.",
+       BG_STR(alerts, syslog_events), nullptr, EventList},
+      {"alerts.retry_initial_backoff_ms",
+       "First delay before a failed delivery is retried; it doubles up to the maximum\n"
+       "(with full jitter).",
+       nullptr, BG_STR(alerts, retry_initial_backoff_ms), nullptr, 1, 3600000},
+      {"alerts.retry_max_backoff_seconds", "Longest delay between two delivery attempts.", nullptr,
+       BG_STR(alerts, retry_max_backoff_seconds), nullptr, 1, 86400},
+      {"alerts.retry_max_attempts", "Attempts per alert and sink before giving up; 0 = no limit.",
+       nullptr, BG_STR(alerts, retry_max_attempts), nullptr, 0, 1000000},
+      {"alerts.retry_give_up_after_seconds",
+       "Age after which an undelivered alert is given up (an audit event says so).", nullptr,
+       BG_STR(alerts, retry_give_up_after_seconds), nullptr, 1, 31536000},
+      {"alerts.release_gate",
+       "Alert before release: \"require\" = a release waits until a sink has accepted its\n"
+       "release_pending alert, else it is refused; \"continue_after_timeout\" = it goes ahead\n"
+       "after the timeout, logged and alerted; \"off\". With \"require\" or\n"
+       "\"continue_after_timeout\", a webhook or syslog sink must be configured.",
+       BG_STR(alerts, release_gate), nullptr, GateMode},
+      {"alerts.release_gate_timeout_seconds", "How long a release waits for a sink to accept.",
+       nullptr, BG_STR(alerts, release_gate_timeout_seconds), nullptr, 1, 3600},
+      {"alerts.release_gate_attempts", "Rounds over all sinks before the release gate gives up.",
+       nullptr, BG_STR(alerts, release_gate_attempts), nullptr, 1, 1000},
+      {"alerts.release_gate_retry_interval_ms", "Pause between two rounds of the release gate.",
+       nullptr, BG_STR(alerts, release_gate_retry_interval_ms), nullptr, 0, 600000},
+      {"incident_check.url",
+       "HTTPS URL asked whether a request's incident exists and is open (README \"Incident\n"
+       "check\"); a request is refused unless it answers \"open\". \"\" = no check.",
+       BG_STR(incident_check, url), nullptr, OptionalHttpsUrl},
+      {"incident_check.secret_file", "File holding the incident check's HMAC secret (mode 0600).",
+       BG_STR(incident_check, secret_file), nullptr, OptionalAbsolutePath},
+      {"incident_check.ca_file",
+       "CA certificate(s) (PEM) for the checker's server certificate. \"\" = the system store.",
+       BG_STR(incident_check, ca_file), nullptr, OptionalAbsolutePath},
+      {"incident_check.timeout_ms", "Time allowed for the incident check's answer.", nullptr,
+       BG_STR(incident_check, timeout_ms), nullptr, 100, 60000},
       {"logging.level", "Log level: trace, debug, info, warn or error. Secrets are never logged.",
        BG_STR(logging, level), nullptr, LogLevel},
   };
@@ -231,13 +316,34 @@ absl::StatusOr<DaemonConfig> ParseConfig(std::string_view toml_text, std::string
     if (KeysIn(section).empty()) {
       return Error(source, node,
                    absl::StrCat("unknown key '", section, "'; valid sections: server, tls, "
-                                "storage, hsm, tpm, firmware, anchoring, logging"));
+                                "storage, hsm, tpm, firmware, anchoring, alerts, "
+                                "incident_check, logging"));
     }
     if (!node.is_table()) return Error(source, node, "[" + section + "] must be a table");
     absl::Status applied = ApplySection(section, *node.as_table(), source, config);
     if (!applied.ok()) return applied;
   }
   return config;
+}
+
+absl::Status CheckCrossKeys(const DaemonConfig& config) {
+  const DaemonConfig::Alerts& a = config.alerts;
+  if (!a.webhook_url.empty() && a.webhook_secret_file.empty()) {
+    return absl::InvalidArgumentError(
+        "alerts.webhook_secret_file: a webhook needs a secret file (alerts.webhook_url is set)");
+  }
+  if (!config.incident_check.url.empty() && config.incident_check.secret_file.empty()) {
+    return absl::InvalidArgumentError(
+        "incident_check.secret_file: an incident check needs a secret file "
+        "(incident_check.url is set)");
+  }
+  if (a.release_gate != "off" && a.webhook_url.empty() && a.syslog_address.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "alerts.release_gate: alert before release is \"", a.release_gate,
+        "\" but no alert sink is configured; set alerts.webhook_url or alerts.syslog_address, "
+        "or set alerts.release_gate = \"off\""));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<DaemonConfig> LoadConfig(const std::filesystem::path& path) {

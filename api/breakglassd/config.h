@@ -58,6 +58,34 @@ struct DaemonConfig {
     int64_t yearly_nv_write_budget = 100000;
     int64_t budget_alert_percent = 80;
   } anchoring;
+  // Alert sinks, routing, retries and the release gate (README.md "Alerts";
+  // vault/alerts/alert_system.h). Event lists are comma-separated event
+  // types; "" routes the default alerting types.
+  struct Alerts {
+    std::string webhook_url;  // "" = no webhook sink
+    std::string webhook_secret_file;
+    std::string webhook_ca_file;  // "" = the system trust store
+    int64_t webhook_connect_timeout_ms = 5000;
+    int64_t webhook_timeout_ms = 10000;
+    std::string webhook_events;
+    std::string syslog_address;  // "" = no syslog sink
+    int64_t syslog_facility = 10;
+    std::string syslog_events;
+    int64_t retry_initial_backoff_ms = 1000;
+    int64_t retry_max_backoff_seconds = 300;
+    int64_t retry_max_attempts = 0;  // 0: until retry_give_up_after_seconds
+    int64_t retry_give_up_after_seconds = 72 * 3600;
+    std::string release_gate = "require";  // "require", "continue_after_timeout", "off"
+    int64_t release_gate_timeout_seconds = 30;
+    int64_t release_gate_attempts = 5;
+    int64_t release_gate_retry_interval_ms = 2000;
+  } alerts;
+  struct IncidentCheck {
+    std::string url;  // "" = no incident check
+    std::string secret_file;
+    std::string ca_file;
+    int64_t timeout_ms = 5000;
+  } incident_check;
   struct Logging {
     std::string level = "info";
   } logging;
@@ -70,6 +98,11 @@ struct DaemonConfig {
 // INVALID_ARGUMENT, e.g. "x.toml:3: server.listen: expected host:port ..."
 // or "x.toml:7: unknown key 'server.lisen'; valid keys in [server]: ...".
 absl::StatusOr<DaemonConfig> ParseConfig(std::string_view toml_text, std::string_view source);
+
+// The checks across keys that a start needs: the release gate (on by
+// default) needs an alert sink, a webhook needs its secret file, an incident
+// check its secret file. INVALID_ARGUMENT naming the key and what to set.
+absl::Status CheckCrossKeys(const DaemonConfig& config);
 
 // Reads and parses a file. NOT_FOUND / PERMISSION_DENIED naming the path when
 // it cannot be read; otherwise as ParseConfig.

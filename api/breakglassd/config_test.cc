@@ -40,7 +40,8 @@ max_watchers = 5
 state_dir = "/tmp/bg"
 [tpm]
 tcti = "swtpm:host=127.0.0.1,port=2321"
-)", "test.toml");
+)",
+                                                    "test.toml");
   REQUIRE(config.ok());
   CHECK(config->server.listen == "127.0.0.1:0");
   CHECK(config->server.bootstrap_operator == "operator");
@@ -76,11 +77,12 @@ TEST_CASE("AnOutOfRangeValueIsNamedWithTheRange", "[config]") {
 TEST_CASE("BadStringValuesAreNamedWithWhatIsExpected", "[config]") {
   CHECK(Contains(ErrorOf("[server]\nlisten = \"localhost:80\"\n"),
                  "server.listen: the host must be an IP address"));
-  CHECK(Contains(ErrorOf("[server]\nlisten = \"127.0.0.1\"\n"),
-                 "server.listen: expected host:port"));
+  CHECK(
+      Contains(ErrorOf("[server]\nlisten = \"127.0.0.1\"\n"), "server.listen: expected host:port"));
   CHECK(Contains(ErrorOf("[server]\nlisten = \"127.0.0.1:70000\"\n"), "server.listen"));
   CHECK(Contains(ErrorOf("[tls]\nkey = \"server.key\"\n"), "tls.key: expected an absolute path"));
-  CHECK(Contains(ErrorOf("[hsm]\npin_file = \"pin\"\n"), "hsm.pin_file: expected an absolute path"));
+  CHECK(
+      Contains(ErrorOf("[hsm]\npin_file = \"pin\"\n"), "hsm.pin_file: expected an absolute path"));
   CHECK(Contains(ErrorOf("[logging]\nlevel = \"loud\"\n"), "logging.level: expected one of"));
   CHECK(Contains(ErrorOf("[server]\nbootstrap_operator = \"-x\"\n"), "server.bootstrap_operator"));
   CHECK(Contains(ErrorOf("[tpm]\ntcti = \"\"\n"), "tpm.tcti"));
@@ -106,7 +108,7 @@ TEST_CASE("TheExampleUncommentedParsesToTheDefaults", "[config]") {
       toml += line + "\n";
     }
   }
-  CHECK(settings == 20);
+  CHECK(settings == 41);
   absl::StatusOr<DaemonConfig> config = ParseConfig(toml, "example");
   REQUIRE(config.ok());
   const DaemonConfig defaults;
@@ -115,14 +117,68 @@ TEST_CASE("TheExampleUncommentedParsesToTheDefaults", "[config]") {
   CHECK(config->hsm.pin_file == defaults.hsm.pin_file);
 }
 
+TEST_CASE("AlertKeysAreApplied", "[config]") {
+  absl::StatusOr<DaemonConfig> config = ParseConfig(R"(
+[alerts]
+webhook_url = "https://127.0.0.1:9443/alerts"
+webhook_secret_file = "/etc/breakglass/webhook.secret"
+webhook_events = "request,release"
+release_gate = "continue_after_timeout"
+release_gate_attempts = 3
+[incident_check]
+url = "https://incidents.example/check"
+secret_file = "/etc/breakglass/incident.secret"
+)",
+                                                    "test.toml");
+  REQUIRE(config.ok());
+  CHECK(config->alerts.webhook_url == "https://127.0.0.1:9443/alerts");
+  CHECK(config->alerts.webhook_events == "request,release");
+  CHECK(config->alerts.release_gate == "continue_after_timeout");
+  CHECK(config->alerts.release_gate_attempts == 3);
+  CHECK(config->incident_check.url == "https://incidents.example/check");
+  CHECK(CheckCrossKeys(*config).ok());
+}
+
+TEST_CASE("BadAlertValuesAreNamedWithWhatIsExpected", "[config]") {
+  CHECK(Contains(ErrorOf("[alerts]\nwebhook_url = \"http://x/\"\n"),
+                 "alerts.webhook_url: expected an https:// URL"));
+  CHECK(Contains(ErrorOf("[alerts]\nrelease_gate = \"maybe\"\n"),
+                 "alerts.release_gate: expected one of \"require\""));
+  CHECK(Contains(ErrorOf("[alerts]\nsyslog_address = \"tcp:x:1\"\n"),
+                 "alerts.syslog_address: expected \"unix:/dev/log\""));
+  CHECK(Contains(ErrorOf("[alerts]\nwebhook_events = \"Request\"\n"),
+                 "alerts.webhook_events: expected comma-separated event types"));
+}
+
+TEST_CASE("TheReleaseGateNeedsASinkAndASinkNeedsItsSecret", "[config]") {
+  auto check = [](const std::string& toml) {
+    absl::StatusOr<DaemonConfig> config = ParseConfig(toml, "test.toml");
+    REQUIRE(config.ok());
+    return CheckCrossKeys(*config);
+  };
+  const absl::Status defaults = check("");
+  CHECK(absl::IsInvalidArgument(defaults));
+  CHECK(Contains(std::string(defaults.message()),
+                 "alerts.release_gate: alert before release is \"require\" but no alert sink"));
+  CHECK(check("[alerts]\nrelease_gate = \"off\"\n").ok());
+  CHECK(check("[alerts]\nsyslog_address = \"unix:/dev/log\"\n").ok());
+  CHECK(Contains(std::string(check("[alerts]\nwebhook_url = \"https://h/\"\n").message()),
+                 "alerts.webhook_secret_file: a webhook needs a secret file"));
+  CHECK(Contains(std::string(check("[alerts]\nrelease_gate = \"off\"\n"
+                                   "[incident_check]\nurl = \"https://h/\"\n")
+                                 .message()),
+                 "incident_check.secret_file: an incident check needs a secret file"));
+}
+
 TEST_CASE("TheCheckedInExampleIsTheGeneratedOne", "[config]") {
   const char* root = std::getenv("BREAKGLASS_SOURCE_DIR");
   REQUIRE(root != nullptr);
   std::ifstream in(std::string(root) + "/api/breakglassd/breakglassd.example.toml");
   std::ostringstream text;
   text << in.rdbuf();
-  INFO("regenerate with: breakglassd --print-example-config > "
-       "api/breakglassd/breakglassd.example.toml");
+  INFO(
+      "regenerate with: breakglassd --print-example-config > "
+      "api/breakglassd/breakglassd.example.toml");
   CHECK(text.str() == ExampleConfig());
 }
 

@@ -157,7 +157,8 @@ int Serve(const DaemonConfig& config, const sigset_t& stop_signals, spdlog::logg
   absl::StatusOr<ApiServer::Options> options = ServerOptions(config);
   absl::StatusOr<firmware::FirmwareProfile> profile = LoadProfile(config);
   absl::Status prepared = PrepareStateDir(config.storage.state_dir);
-  for (const absl::Status& s : {options.status(), profile.status(), prepared}) {
+  for (const absl::Status& s :
+       {CheckCrossKeys(config), options.status(), profile.status(), prepared}) {
     if (s.ok()) continue;
     std::cerr << "breakglassd: " << s.message() << "\n";
     return kExitConfig;
@@ -223,7 +224,7 @@ int Main(int argc, char** argv) {
   if (check_only) {
     absl::StatusOr<ApiServer::Options> options = ServerOptions(*config);
     absl::StatusOr<firmware::FirmwareProfile> profile = LoadProfile(*config);
-    for (const absl::Status& s : {options.status(), profile.status()}) {
+    for (const absl::Status& s : {CheckCrossKeys(*config), options.status(), profile.status()}) {
       if (s.ok()) continue;
       std::cerr << "breakglassd: " << s.message() << "\n";
       return kExitConfig;

@@ -59,7 +59,9 @@ std::string DaemonDir::ValidConfig() const {
                       (pki() / "ca.crt").string(), "\"\n[storage]\nstate_dir = \"",
                       state().string(), "\"\n[hsm]\npin_file = \"", pin, "\"\n[tpm]\ntcti = \"",
                       tcti, "\"\n[firmware]\nprofile = \"", profile().string(), "\"\n",
-                      "[anchoring]\nmin_increment_interval_ms = 0\n");
+                      "[anchoring]\nmin_increment_interval_ms = 0\n",
+                      // No alert sink here: tests that need one configure it.
+                      "[alerts]\nrelease_gate = \"off\"\n");
 }
 
 api::testing::CommandResult DaemonDir::Run(const std::vector<std::string>& extra) const {

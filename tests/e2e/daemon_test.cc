@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "api/testing/test_env.h"
@@ -55,6 +56,22 @@ TEST_CASE("AnUnreadableOrMismatchedTlsFileIsNamedByItsKey", "[e2e]") {
   INFO(r.output);
   CHECK(r.exit_code == 2);
   CHECK(Contains(r.output, "tls.key: does not match the public key of tls.cert"));
+}
+
+TEST_CASE("AReleaseGateWithoutAnAlertSinkStopsStartUpNamingTheKey", "[e2e]") {
+  DaemonDir dir;
+  std::string config = dir.ValidConfig();
+  const std::string off = "release_gate = \"off\"";
+  REQUIRE(Contains(config, off));
+  config.replace(config.find(off), off.size(), "release_gate = \"require\"");
+  WriteFile(dir.config(), config);
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--check"}, {}}) {
+    const CommandResult r = dir.Run(args);
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(Contains(r.output, "alerts.release_gate: alert before release is \"require\" but no "
+                             "alert sink is configured"));
+  }
 }
 
 TEST_CASE("AValidConfigPassesCheck", "[e2e]") {
