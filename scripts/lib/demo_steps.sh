@@ -10,6 +10,8 @@
 #                           `printf %s SHOWN | CMD` (DATA never appears on a command line)
 #   expect_rc N, expect_out TEXT, expect_no_secret   check the last run; fail otherwise
 #   fail TEXT               prints the step and TEXT, exits 1 (cleanup runs on EXIT)
+#   webhook_alert TYPE REQUEST   the webhook receiver's line for that alert, accepted
+#                           with a valid signature; wait_for_alert waits up to 15 s for it
 #
 # Expects the caller to set $root, $state, $dev_env, $clean and (once generated) $secret.
 
@@ -111,6 +113,24 @@ wait_for_line() {
   local _
   for _ in $(seq 150); do
     grep -qF -- "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# The line breakglass-webhook-receiver (started by dev-env) wrote for the
+# alert of TYPE about REQUEST, if it arrived with a valid signature and was
+# accepted; nothing (status 1) otherwise. Lines are JSON with sorted keys.
+webhook_alert() {
+  grep -F "\"event_type\":\"$1\"" "$state/webhook/alerts.jsonl" 2>/dev/null \
+    | grep -F "\"request\":\"$2\"" | grep -F '"signature_valid":true' \
+    | grep -F '"status":200' | head -n 1 | grep .
+}
+
+wait_for_alert() {
+  local _
+  for _ in $(seq 150); do
+    webhook_alert "$1" "$2" >/dev/null && return 0
     sleep 0.1
   done
   return 1
