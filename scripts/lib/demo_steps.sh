@@ -122,9 +122,11 @@ wait_for_line() {
 # alert of TYPE about REQUEST, if it arrived with a valid signature and was
 # accepted; nothing (status 1) otherwise. Lines are JSON with sorted keys.
 webhook_alert() {
-  grep -F "\"event_type\":\"$1\"" "$state/webhook/alerts.jsonl" 2>/dev/null \
-    | grep -F "\"request\":\"$2\"" | grep -F '"signature_valid":true' \
-    | grep -F '"status":200' | head -n 1 | grep .
+  # One process, no early-closing pipe: under pipefail a SIGPIPE would fail it.
+  awk -v type="\"event_type\":\"$1\"" -v request="\"request\":\"$2\"" '
+    index($0, type) && index($0, request) && index($0, "\"signature_valid\":true") &&
+    index($0, "\"status\":200") { print; found = 1; exit }
+    END { exit !found }' "$state/webhook/alerts.jsonl" 2>/dev/null
 }
 
 wait_for_alert() {
