@@ -13,7 +13,10 @@
 //                    rotation)
 //   expiry           pending -> expired, or an unfetched release box dropped
 //   fetch, fetch_refused   the single fetch and refused repeats
-//   credential_add, rotation, identity_add, identity_remove
+//   credential_add, rotation, identity_remove
+//   identity_add     roles, key_fingerprint ("SHA256:<hex>") and signing_key
+//                    (the registered public key, PEM; "" for identities that
+//                    sign nothing), so signatures can be re-verified offline
 //
 // Thread-safety: pure function.
 #ifndef BREAKGLASS_VAULT_CORE_AUDIT_EVENT_H_

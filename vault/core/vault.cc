@@ -116,7 +116,11 @@ absl::Status Vault::RegisterIdentity(std::string_view actor, const Identity& inp
         }
         BG_RETURN_IF_ERROR(repo::PutIdentity(txn, identity, now));
         VaultEvent e = MakeEvent("identity_add", who, identity.name, now);
-        e.fields.Set("roles", RoleSetString(identity.roles)).Set("key_fingerprint", fingerprint);
+        // The public key itself, so an auditor can re-verify this identity's
+        // signed approvals and reviews from the log alone (vault/report).
+        e.fields.Set("roles", RoleSetString(identity.roles))
+            .Set("key_fingerprint", fingerprint)
+            .Set("signing_key", identity.signing_key_pem);
         return d_.events->Append(txn, e);
       },
       AnchorKind::kRoutine, absl::StrCat("identity ", identity.name));
