@@ -93,9 +93,8 @@ Check AnchoredCheckpoints::VerifyEvidence(const AnchorLeaf& anchor,
   }
   check.ok = !anchor.moves.empty();
   check.detail = check.ok ? absl::StrCat("TPM2_NV_Certify of ", anchor.moves.size(),
-                                         " counter(s) verified with the attestation key ",
-                                         verifier->ak().FingerprintHex(),
-                                         ", bound to this checkpoint")
+                                         " counter(s) re-verified: attestation key signature, NV "
+                                         "index, value as stated, bound to this checkpoint")
                           : "the anchor leaf moves no counter";
   return check;
 }
