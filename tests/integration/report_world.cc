@@ -18,8 +18,7 @@ absl::StatusOr<std::unique_ptr<ReportWorld>> ReportWorld::Create() {
   std::unique_ptr<ReportWorld> w(new ReportWorld());
   auto make_anchor = [&w](store::TransactionRunner& runner,
                           audit::AuditLog& log) -> absl::StatusOr<core::Anchor*> {
-    audit::AnchorDeps deps{&runner, &log, &w->signer_, &w->checkpoint_, &w->release_,
-                           {}};
+    audit::AnchorDeps deps{&runner, &log, &w->signer_, &w->checkpoint_, &w->release_, {}};
     audit::AnchorOptions options;
     options.origin = kReportOrigin;
     options.min_interval = absl::ZeroDuration();
@@ -79,8 +78,11 @@ absl::Status ReportWorld::RunStory(const std::string& reason) {
 // signature over "breakglass-review-v1\n" || statement by the reviewer's
 // registered key, its fingerprint).
 absl::Status ReportWorld::Review() {
-  const nlohmann::json statement = {{"request", id_}, {"reviewer", "sue"}, {"justified", true},
-                                    {"rotated", true}, {"findings", "failover needed root"}};
+  const nlohmann::json statement = {{"request", id_},
+                                    {"reviewer", "sue"},
+                                    {"justified", true},
+                                    {"rotated", true},
+                                    {"findings", "failover needed root"}};
   const std::string text = statement.dump();
   const crypto::SigningKey& key = harness_->key("sue");
   BG_ASSIGN_OR_RETURN(std::string signature, key.Sign(absl::StrCat(kReviewDomain, text)));
@@ -113,7 +115,8 @@ absl::StatusOr<std::filesystem::path> ReportWorld::Export(const std::string& nam
 verify::VerifyOptions ReportWorld::Pinned() const {
   verify::VerifyOptions o;
   o.trusted_log_key = anchorer_->verifier().ToString();
-  o.trusted_ak_fingerprint = crypto::PublicKey::FromPem(tpm_.ak()->PublicKeyPem())->FingerprintHex();
+  o.trusted_ak_fingerprint =
+      crypto::PublicKey::FromPem(tpm_.ak()->PublicKeyPem())->FingerprintHex();
   return o;
 }
 

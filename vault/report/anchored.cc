@@ -87,9 +87,8 @@ Check AnchoredCheckpoints::VerifyEvidence(const AnchorLeaf& anchor,
     if (c->value != stated) {
       return fail(absl::StrCat("certifies ", c->value, " but the anchor leaf states ", stated));
     }
-    coverage->certified.push_back({label, c->value, c->clock_info.clock,
-                                   c->clock_info.reset_count, c->clock_info.restart_count,
-                                   c->clock_info.safe});
+    coverage->certified.push_back({label, c->value, c->clock_info.clock, c->clock_info.reset_count,
+                                   c->clock_info.restart_count, c->clock_info.safe});
   }
   check.ok = !anchor.moves.empty();
   check.detail = check.ok ? absl::StrCat("TPM2_NV_Certify of ", anchor.moves.size(),

@@ -38,8 +38,8 @@ absl::Status ProveEntries(const std::filesystem::path& dir, const IncidentLog& l
   for (size_t i = 0; i < entries.size(); ++i) {
     if (!entries[i].covered_by.has_value()) continue;
     const uint64_t size = *entries[i].covered_by;
-    targets.push_back({entries[i].index, size, merkle::HashLeaf(log.events()[i].leaf),
-                       anchored.Root(size)});
+    targets.push_back(
+        {entries[i].index, size, merkle::HashLeaf(log.events()[i].leaf), anchored.Root(size)});
     covered.push_back(&entries[i]);
   }
   BG_ASSIGN_OR_RETURN(std::vector<Check> proofs, CheckInclusion(dir, targets));

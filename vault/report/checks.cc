@@ -35,8 +35,9 @@ Check ReasonCheck(const LoggedEvent& request) {
   if (got == want) {
     return {"reason", true, "the logged reason hashes to the reason_sha256 custodians sign"};
   }
-  return {"reason", false, absl::StrCat("the logged reason hashes to ", got,
-                                        " but the event states reason_sha256 ", want)};
+  return {"reason", false,
+          absl::StrCat("the logged reason hashes to ", got, " but the event states reason_sha256 ",
+                       want)};
 }
 
 // The statement member `key` as text, for comparing with the request's.
@@ -65,17 +66,19 @@ Check StatementCheck(const LoggedEvent& event, const LoggedEvent& request) {
   for (const auto& [key, want] : expected) {
     const std::string got = MemberText(s, key);
     if (got != want) {
-      return {"statement", false, absl::StrCat("the signed statement's ", key, " is '", got,
-                                               "' but the request's is '", want, "'")};
+      return {"statement", false,
+              absl::StrCat("the signed statement's ", key, " is '", got, "' but the request's is '",
+                           want, "'")};
     }
   }
   if (s.size() != std::size(expected)) {
     return {"statement", false, "the signed statement has members beyond the approval format"};
   }
-  return {"statement", true, absl::StrCat("the signed statement is this request's (", decision,
-                                          " by ", event.Str("actor"), ", incident ",
-                                          request.Str("incident"), ", same reason, release key "
-                                          "and expiry)")};
+  return {"statement", true,
+          absl::StrCat("the signed statement is this request's (", decision, " by ",
+                       event.Str("actor"), ", incident ", request.Str("incident"),
+                       ", same reason, release key "
+                       "and expiry)")};
 }
 
 // The signed bytes a review's signature covers.
@@ -91,7 +94,8 @@ Check SignatureCheck(const LoggedEvent& event, const IncidentLog& log, absl::str
   const RegisteredKey* key = log.KeyOf(who, event.index);
   if (key == nullptr) return fail(absl::StrCat("no key is registered for ", who, " before it"));
   if (!HasRole(*key, role)) {
-    return fail(absl::StrCat(who, " was registered (leaf ", key->index, ") without role ", std::string(role)));
+    return fail(absl::StrCat(who, " was registered (leaf ", key->index, ") without role ",
+                             std::string(role)));
   }
   if (key->pem.empty()) {
     return fail(absl::StrCat("the registration of ", who, " (leaf ", key->index,
@@ -99,9 +103,11 @@ Check SignatureCheck(const LoggedEvent& event, const IncidentLog& log, absl::str
                              "re-verified from the log"));
   }
   absl::StatusOr<crypto::PublicKey> pub = crypto::PublicKey::FromPem(key->pem);
-  if (!pub.ok()) return fail(absl::StrCat("the registered key does not load: ", pub.status().message()));
+  if (!pub.ok())
+    return fail(absl::StrCat("the registered key does not load: ", pub.status().message()));
   const std::string stated = event.Str("key_fingerprint");
-  if (pub->FingerprintHex() != key->fingerprint || (!stated.empty() && stated != key->fingerprint)) {
+  if (pub->FingerprintHex() != key->fingerprint ||
+      (!stated.empty() && stated != key->fingerprint)) {
     return fail(absl::StrCat("the event states key ", stated, " but ", who, "'s registered key is ",
                              pub->FingerprintHex()));
   }
@@ -111,9 +117,9 @@ Check SignatureCheck(const LoggedEvent& event, const IncidentLog& log, absl::str
     return fail(absl::StrCat("the signature by ", who, " does NOT verify with key ",
                              pub->FingerprintHex(), ": ", ok.message()));
   }
-  return {"signature", true, absl::StrCat("signed by ", who, " with the key registered at leaf ",
-                                          key->index, " (", pub->FingerprintHex(),
-                                          "); signature verified")};
+  return {"signature", true,
+          absl::StrCat("signed by ", who, " with the key registered at leaf ", key->index, " (",
+                       pub->FingerprintHex(), "); signature verified")};
 }
 
 Check ApproversCheck(const LoggedEvent& release, const IncidentLog& log) {
@@ -128,11 +134,13 @@ Check ApproversCheck(const LoggedEvent& release, const IncidentLog& log) {
   }
   if (approvers.empty()) return {"approvers", false, "the release names no approver"};
   if (!missing.empty()) {
-    return {"approvers", false, absl::StrCat("no logged approval by ", absl::StrJoin(missing, ", "),
-                                             " precedes the release")};
+    return {"approvers", false,
+            absl::StrCat("no logged approval by ", absl::StrJoin(missing, ", "),
+                         " precedes the release")};
   }
-  return {"approvers", true, absl::StrCat("each approver (", approvers,
-                                          ") has a logged approval of this request before it")};
+  return {"approvers", true,
+          absl::StrCat("each approver (", approvers,
+                       ") has a logged approval of this request before it")};
 }
 
 Check BoxCheck(const LoggedEvent& fetch, const IncidentLog& log) {
@@ -143,7 +151,8 @@ Check BoxCheck(const LoggedEvent& fetch, const IncidentLog& log) {
   if (release->Str("box_sha256") != fetch.Str("box_sha256")) {
     return {"box", false, "the fetched box is not the released one (box_sha256 differs)"};
   }
-  return {"box", true, absl::StrCat("the fetched box is the one released at leaf ", release->index)};
+  return {"box", true,
+          absl::StrCat("the fetched box is the one released at leaf ", release->index)};
 }
 
 }  // namespace

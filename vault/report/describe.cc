@@ -21,7 +21,9 @@ const std::set<std::string, std::less<>>& OmittedMembers() {
   return *members;
 }
 
-std::string Text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string Text(const nlohmann::json& v) {
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
 
 // " (x)" when x is not empty.
 std::string Paren(const std::string& x) { return x.empty() ? "" : absl::StrCat(" (", x, ")"); }
@@ -29,8 +31,8 @@ std::string Paren(const std::string& x) { return x.empty() ? "" : absl::StrCat("
 std::string AlertSummary(const LoggedEvent& e) {
   std::string sink = e.Str("sink");
   if (sink.empty()) sink = "no sink";
-  std::string out = absl::StrCat("alert ", e.Str("alert_type"), " to ", sink, ": ",
-                                 e.Str("outcome"));
+  std::string out =
+      absl::StrCat("alert ", e.Str("alert_type"), " to ", sink, ": ", e.Str("outcome"));
   if (e.Int("attempt") > 0) absl::StrAppend(&out, " (attempt ", e.Int("attempt"), ")");
   if (!e.Str("stage").empty()) absl::StrAppend(&out, ", ", e.Str("stage"));
   return out;

@@ -95,8 +95,7 @@ absl::Status IncidentLog::OnLeaf(uint64_t index, std::string leaf, std::string_v
 }
 
 bool IncidentLog::IsIncidentRotation(const LoggedEvent& e) const {
-  return released_ && !rotation_seen_ && e.type() == "rotation" &&
-         e.Str("subject") == credential_;
+  return released_ && !rotation_seen_ && e.type() == "rotation" && e.Str("subject") == credential_;
 }
 
 void IncidentLog::OnProvision(const json& leaf) {

@@ -22,11 +22,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 
@@ -96,8 +95,8 @@ class IncidentLog final {
   std::string ak_pem_;
   std::map<std::string, std::string, std::less<>> nv_names_;
   uint64_t leaves_ = 0;
-  std::string credential_;     // from the request event
-  bool released_ = false;      // a release of the request was seen
+  std::string credential_;      // from the request event
+  bool released_ = false;       // a release of the request was seen
   bool rotation_seen_ = false;  // the first rotation after it was taken
 };
 

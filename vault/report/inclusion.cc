@@ -82,9 +82,9 @@ Check ProveOne(const InclusionTarget& t, Kept& kept) {
     return check;
   }
   check.ok = true;
-  check.detail = absl::StrCat("leaf ", t.index, " is in checkpoint ", t.size,
-                              ": RFC 9162 inclusion proof of ", proof->size(),
-                              " hashes verified against its signed root");
+  check.detail =
+      absl::StrCat("leaf ", t.index, " is in checkpoint ", t.size, ": RFC 9162 inclusion proof of ",
+                   proof->size(), " hashes verified against its signed root");
   return check;
 }
 
@@ -96,8 +96,8 @@ absl::StatusOr<std::vector<Check>> CheckInclusion(const std::filesystem::path& d
   uint64_t last = 0;
   for (const InclusionTarget& t : targets) {
     if (t.index >= t.size) {
-      return absl::InvalidArgumentError(absl::StrCat("leaf ", t.index, " is not in a tree of ",
-                                                     t.size, " leaves"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("leaf ", t.index, " is not in a tree of ", t.size, " leaves"));
     }
     BG_RETURN_IF_ERROR(merkle::InclusionProof(t.index, t.size, recorder).status());
     last = std::max(last, t.size);

@@ -1,7 +1,8 @@
 // The pieces shared by the Markdown and HTML renderers.
+#include "vault/report/render.h"
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "vault/report/render.h"
 
 namespace breakglass::report {
 
@@ -10,12 +11,23 @@ std::string EscapeHtml(std::string_view text) {
   out.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -45,7 +57,8 @@ std::string Headline(const Timeline& t) {
                     : t.ok()    ? absl::StrCat("All ", n, " entries verified")
                                 : "A covering checkpoint's TPM evidence FAILED verification";
   if (unanchored != 0) {
-    absl::StrAppend(&out, "; ", unanchored, " not anchored yet (after the last anchored "
+    absl::StrAppend(&out, "; ", unanchored,
+                    " not anchored yet (after the last anchored "
                     "checkpoint of the bundle)");
   }
   return out;
@@ -72,9 +85,10 @@ std::vector<std::string> TrustLines(const Trust& t) {
   out.push_back(absl::StrCat("Log key: ", t.log_key,
                              t.log_key_pinned ? " (pinned: the key recorded at provisioning)"
                                               : " (NOT pinned: taken from the bundle)"));
-  out.push_back(absl::StrCat("Attestation key: ", t.ak_fingerprint.empty() ? "none" : t.ak_fingerprint,
-                             t.ak_pinned ? " (pinned: the key recorded at provisioning)"
-                                         : " (NOT pinned: taken from the log's provisioning record)"));
+  out.push_back(
+      absl::StrCat("Attestation key: ", t.ak_fingerprint.empty() ? "none" : t.ak_fingerprint,
+                   t.ak_pinned ? " (pinned: the key recorded at provisioning)"
+                               : " (NOT pinned: taken from the log's provisioning record)"));
   out.push_back(absl::StrCat("Bundle verified offline: ", t.leaves, " leaves, ", t.checkpoints,
                              " signed checkpoints (latest: size ", t.latest_size, "), ",
                              t.sealed_anchors, " TPM anchors with ", t.evidence,

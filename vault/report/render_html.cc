@@ -37,8 +37,9 @@ std::string VerdictClass(Verdict v) {
 
 void Header(const Timeline& t, std::string& out) {
   absl::StrAppend(&out, "<h1>Incident report: request ", H(t.request_id), "</h1>\n");
-  const std::string cls = !t.ok() ? "bad" : Headline(t).find("not anchored") != std::string::npos
-                                                ? "warn" : "good";
+  const std::string cls = !t.ok()                                                 ? "bad"
+                          : Headline(t).find("not anchored") != std::string::npos ? "warn"
+                                                                                  : "good";
   absl::StrAppend(&out, "<p class=\"headline ", cls, "\">", H(Headline(t)), "</p>\n");
   out += "<table class=\"summary\">\n";
   const std::pair<const char*, std::string> rows[] = {
@@ -64,9 +65,10 @@ std::string CoveredCell(const Entry& e, const Timeline& t) {
 }
 
 void Table(const Timeline& t, std::string& out) {
-  out += "<h2>Timeline</h2>\n<table>\n<tr><th>Log index</th><th>Time (UTC)</th><th>Event</th>"
-         "<th>Actor</th><th>What happened</th><th>Covered by anchored checkpoint</th>"
-         "<th>Verification</th></tr>\n";
+  out +=
+      "<h2>Timeline</h2>\n<table>\n<tr><th>Log index</th><th>Time (UTC)</th><th>Event</th>"
+      "<th>Actor</th><th>What happened</th><th>Covered by anchored checkpoint</th>"
+      "<th>Verification</th></tr>\n";
   for (const Entry& e : t.entries) {
     absl::StrAppend(&out, "<tr><td class=\"num\"><a href=\"#leaf-", e.index, "\">", e.index,
                     "</a></td><td>", H(FormatTimeMs(e.time_ms)), "</td><td>", H(e.type),
@@ -101,8 +103,9 @@ void Checkpoints(const Timeline& t, std::string& out) {
     out += "<p>No anchored checkpoint covers these entries yet.</p>\n";
     return;
   }
-  out += "<table>\n<tr><th>Size</th><th>Root (SHA-256)</th><th>Anchor</th>"
-         "<th>Checkpoint counter</th><th>Release counter</th><th>TPM evidence</th></tr>\n";
+  out +=
+      "<table>\n<tr><th>Size</th><th>Root (SHA-256)</th><th>Anchor</th>"
+      "<th>Checkpoint counter</th><th>Release counter</th><th>TPM evidence</th></tr>\n";
   for (const auto& [size, c] : t.checkpoints) {
     absl::StrAppend(&out, "<tr id=\"checkpoint-", size, "\"><td class=\"num\">", size,
                     "</td><td><code>", c.root_hex, "</code></td><td>leaf ", size - 1, ", ",
@@ -126,8 +129,9 @@ void TrustSection(const Timeline& t, std::string& out) {
 }  // namespace
 
 std::string RenderHtml(const Timeline& t) {
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
   absl::StrAppend(&out, "<title>Incident report ", H(t.request_id), "</title>\n<style>", kStyle,
                   "</style>\n</head>\n<body>\n");
   Header(t, out);

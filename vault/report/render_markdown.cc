@@ -21,7 +21,8 @@ void Header(const Timeline& t, std::string& out) {
       {"Report made", absl::StrCat(FormatTimeMs(t.made_at_ms), " from an audit bundle of ",
                                    t.trust.leaves, " leaves, re-verified offline")},
   };
-  for (const auto& [name, value] : rows) absl::StrAppend(&out, "| ", name, " | ", Md(value), " |\n");
+  for (const auto& [name, value] : rows)
+    absl::StrAppend(&out, "| ", name, " | ", Md(value), " |\n");
   out += "\n";
 }
 
@@ -32,8 +33,9 @@ std::string CoveredCell(const Entry& e, const Timeline& t) {
 
 void Table(const Timeline& t, std::string& out) {
   out += "## Timeline\n\n";
-  out += "| Log index | Time (UTC) | Event | Actor | What happened | Covered by anchored checkpoint "
-         "| Verification |\n|---:|---|---|---|---|---|---|\n";
+  out +=
+      "| Log index | Time (UTC) | Event | Actor | What happened | Covered by anchored checkpoint "
+      "| Verification |\n|---:|---|---|---|---|---|---|\n";
   for (const Entry& e : t.entries) {
     absl::StrAppend(&out, "| ", e.index, " | ", Md(FormatTimeMs(e.time_ms)), " | ", Md(e.type),
                     " | ", Md(e.actor), " | ", Md(e.summary), " | ", CoveredCell(e, t), " | ",
@@ -61,12 +63,13 @@ void Checkpoints(const Timeline& t, std::string& out) {
     out += "No anchored checkpoint covers these entries yet.\n\n";
     return;
   }
-  out += "| Size | Root (SHA-256) | Anchor | Checkpoint counter | Release counter | TPM evidence |\n"
-         "|---:|---|---|---:|---:|---|\n";
+  out +=
+      "| Size | Root (SHA-256) | Anchor | Checkpoint counter | Release counter | TPM evidence |\n"
+      "|---:|---|---|---:|---:|---|\n";
   for (const auto& [size, c] : t.checkpoints) {
     absl::StrAppend(&out, "| ", size, " | `", c.root_hex, "` | leaf ", size - 1, ", ",
-                    Md(c.anchor_kind), " | ", c.checkpoint_counter, " | ", c.release_counter,
-                    " | ", c.evidence.ok ? "" : "**FAILED** ", Md(CertifiedText(c)), "; ",
+                    Md(c.anchor_kind), " | ", c.checkpoint_counter, " | ", c.release_counter, " | ",
+                    c.evidence.ok ? "" : "**FAILED** ", Md(CertifiedText(c)), "; ",
                     Md(c.evidence.detail), " |\n");
   }
   out += "\n";

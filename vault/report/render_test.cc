@@ -36,14 +36,37 @@ Timeline Sample(std::string reason = "primary database is down") {
   c.certified = {{"release", 41, 5000, 0, 0, true}, {"checkpoint", 1003, 5001, 0, 0, true}};
   c.evidence = {"tpm", true, "TPM2_NV_Certify of 2 counter(s) verified"};
   t.checkpoints[14] = c;
-  Entry request{10, 1'800'000'000'123, "request", "erin", "erin requested db-root", {}, "ab",
-                14, {{"reason", true, "hash ok"}, {"inclusion", true, "proof ok"}},
+  Entry request{10,
+                1'800'000'000'123,
+                "request",
+                "erin",
+                "erin requested db-root",
+                {},
+                "ab",
+                14,
+                {{"reason", true, "hash ok"}, {"inclusion", true, "proof ok"}},
                 Verdict::kVerified};
   request.details = {{"reason", t.reason}, {"credential", "db-root"}};
-  Entry approval{12, 1'800'000'060'000, "approval", "ann", "ann approved (dba 1/2)", {}, "cd",
-                 14, {{"signature", true, "signed by ann"}}, Verdict::kVerified};
-  Entry late{20, 1'800'000'120'000, "fetch", "erin", "erin fetched the credential", {}, "ef",
-             std::nullopt, {}, Verdict::kNotAnchored};
+  Entry approval{12,
+                 1'800'000'060'000,
+                 "approval",
+                 "ann",
+                 "ann approved (dba 1/2)",
+                 {},
+                 "cd",
+                 14,
+                 {{"signature", true, "signed by ann"}},
+                 Verdict::kVerified};
+  Entry late{20,
+             1'800'000'120'000,
+             "fetch",
+             "erin",
+             "erin fetched the credential",
+             {},
+             "ef",
+             std::nullopt,
+             {},
+             Verdict::kNotAnchored};
   t.entries = {request, approval, late};
   t.trust.log_key = "breakglass.test/story+01020304+AAAA";
   t.trust.log_key_pinned = true;
@@ -56,9 +79,10 @@ Timeline Sample(std::string reason = "primary database is down") {
 TEST_CASE("MarkdownShowsEachEntryWithIndexCheckpointAndVerdict", "[report]") {
   const std::string md = RenderMarkdown(Sample());
   CHECK(Has(md, "# Incident report: request req-00ff"));
-  CHECK(Has(md, "| 10 | 2027-01-15T08:00:00.123Z | request | erin | erin requested db-root | "
-                "checkpoint 14 (anchor: release, checkpoint counter 1003, release counter 41) | "
-                "verified |"));
+  CHECK(Has(md,
+            "| 10 | 2027-01-15T08:00:00.123Z | request | erin | erin requested db-root | "
+            "checkpoint 14 (anchor: release, checkpoint counter 1003, release counter 41) | "
+            "verified |"));
   CHECK(Has(md, "| 12 |"));
   CHECK(Has(md, "| 20 |"));
   CHECK(Has(md, "none yet | not anchored |"));

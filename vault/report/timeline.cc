@@ -16,16 +16,11 @@ json EntryJson(const Entry& e) {
   for (const Field& f : e.details) details[f.name] = f.value;
   json checks = json::array();
   for (const Check& c : e.checks) checks.push_back(CheckJson(c));
-  json out = {{"index", e.index},
-              {"time", FormatTimeMs(e.time_ms)},
-              {"time_ms", e.time_ms},
-              {"type", e.type},
-              {"actor", e.actor},
-              {"summary", e.summary},
-              {"details", details},
-              {"leaf_hash", e.leaf_hash_hex},
-              {"checks", checks},
-              {"verdict", VerdictName(e.verdict)}};
+  json out = {{"index", e.index},     {"time", FormatTimeMs(e.time_ms)},
+              {"time_ms", e.time_ms}, {"type", e.type},
+              {"actor", e.actor},     {"summary", e.summary},
+              {"details", details},   {"leaf_hash", e.leaf_hash_hex},
+              {"checks", checks},     {"verdict", VerdictName(e.verdict)}};
   out["covered_by"] = e.covered_by.has_value() ? json(*e.covered_by) : json(nullptr);
   return out;
 }

@@ -33,7 +33,7 @@ std::string_view VerdictName(Verdict verdict);
 
 // One re-verification made for an entry.
 struct Check {
-  std::string what;    // "inclusion", "signature", "statement", "signer", "reason", ...
+  std::string what;  // "inclusion", "signature", "statement", "signer", "reason", ...
   bool ok = false;
   std::string detail;  // one sentence saying what was checked, or why it failed
 };
@@ -58,12 +58,12 @@ struct CertifiedValue {
 // whose last leaf is an `anchor` event and whose counters the TPM certified.
 struct Coverage {
   uint64_t size = 0;
-  std::string root_hex;          // lower-case hex of the signed root
-  std::string anchor_kind;       // "genesis", "routine" or "release"
+  std::string root_hex;             // lower-case hex of the signed root
+  std::string anchor_kind;          // "genesis", "routine" or "release"
   uint64_t checkpoint_counter = 0;  // as the anchor leaf states them
   uint64_t release_counter = 0;
   std::vector<CertifiedValue> certified;  // one per counter the anchor moved
-  Check evidence;                // the re-verification of that TPM evidence
+  Check evidence;                         // the re-verification of that TPM evidence
 };
 
 struct Entry {
@@ -73,8 +73,8 @@ struct Entry {
   std::string actor;
   std::string summary;  // one line for people
   std::vector<Field> details;
-  std::string leaf_hash_hex;            // SHA-256(0x00 || leaf)
-  std::optional<uint64_t> covered_by;   // size of the covering Coverage
+  std::string leaf_hash_hex;           // SHA-256(0x00 || leaf)
+  std::optional<uint64_t> covered_by;  // size of the covering Coverage
   std::vector<Check> checks;
   Verdict verdict = Verdict::kFailed;
 };
@@ -104,8 +104,8 @@ struct Timeline {
   // Where the request stands, per the log: e.g. "released, fetched;
   // rotation pending; review pending", or "closed (rotated and reviewed)".
   std::string state;
-  int64_t made_at_ms = 0;  // when the report was made
-  std::vector<Entry> entries;  // by log index
+  int64_t made_at_ms = 0;                    // when the report was made
+  std::vector<Entry> entries;                // by log index
   std::map<uint64_t, Coverage> checkpoints;  // the covering ones, by size
   Trust trust;
 

@@ -16,9 +16,9 @@ const std::set<std::string>& VoidElements() {
 }
 
 const std::set<std::string>& ForbiddenElements() {
-  static const auto* s = new std::set<std::string>{"script", "link",  "img",   "iframe",
-                                                   "object", "embed", "base",  "form",
-                                                   "audio",  "video", "source"};
+  static const auto* s =
+      new std::set<std::string>{"script", "link", "img",   "iframe", "object", "embed",
+                                "base",   "form", "audio", "video",  "source"};
   return *s;
 }
 
@@ -125,7 +125,8 @@ class Parser final {
     if (name.rfind("on", 0) == 0) return Fail(absl::StrCat("event attribute ", name));
     if (name == "src") return Fail("src attribute: an external resource");
     if (name == "href" && value.substr(0, 1) != "#") return Fail("href to outside the page");
-    if (name == "style" && value.find("url(") != std::string_view::npos) return Fail("url() in style");
+    if (name == "style" && value.find("url(") != std::string_view::npos)
+      return Fail("url() in style");
     return absl::OkStatus();
   }
 
@@ -168,7 +169,8 @@ class Parser final {
       if (hex) ++i;
       const size_t digits = i;
       while (i < s_.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s_[i]))
-                                   : std::isdigit(static_cast<unsigned char>(s_[i])))) ++i;
+                                   : std::isdigit(static_cast<unsigned char>(s_[i]))))
+        ++i;
       if (i > digits && i < s_.size() && s_[i] == ';') {
         pos_ = i + 1;
         if (out != nullptr) *out += '?';

@@ -8,12 +8,14 @@ namespace {
 
 std::string Doc(const std::string& body) {
   return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>t</title>"
-         "<style>p { color: red; }</style></head><body>" + body + "</body></html>\n";
+         "<style>p { color: red; }</style></head><body>" +
+         body + "</body></html>\n";
 }
 
 TEST_CASE("HtmlCheckAcceptsWellFormedSelfContainedDocuments", "[report]") {
-  auto text = CheckHtml(Doc("<p class=\"x\">a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;</p>"
-                            "<br/><a href=\"#leaf-1\">1</a><!-- note -->"));
+  auto text =
+      CheckHtml(Doc("<p class=\"x\">a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;</p>"
+                    "<br/><a href=\"#leaf-1\">1</a><!-- note -->"));
   INFO(text.status().ToString());
   REQUIRE(text.ok());
   CHECK(text->find("a <b> & \"c\" 'd'") != std::string::npos);
