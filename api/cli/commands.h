@@ -49,6 +49,8 @@ void AddRequestCommands(CLI::App& app, Context& ctx);
 void AddAuditCommands(CLI::App& app, Context& ctx);
 // audit verify (audit_verify.cc: links only the offline verifier).
 void AddAuditVerify(CLI::App& audit, Context& ctx);
+// report (commands_report.cc: the incident report, vault/report).
+void AddReportCommand(CLI::App& app, Context& ctx);
 
 }  // namespace breakglass::cli
 

@@ -1,17 +1,15 @@
 // audit checkpoint|proof|consistency|entries|export|verify|tpm-evidence, watch.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <optional>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "api/cli/bundle_download.h"
 #include "api/cli/command_util.h"
 #include "api/cli/commands.h"
 #include "api/cli/output.h"
 #include "vault/base/encoding.h"
 #include "vault/base/status.h"
-#include "vault/crypto/sha256.h"
 
 namespace breakglass::cli {
 namespace {
@@ -106,55 +104,6 @@ void AddEntries(CLI::App& audit, Context& ctx) {
   cmd->add_option("count", *count, "How many (1..1000)")->capture_default_str();
 }
 
-// Writes the streamed bundle files under `dir`, checking each file's hash.
-class BundleWriter final {
- public:
-  explicit BundleWriter(fs::path dir) : dir_(std::move(dir)) {}
-
-  absl::Status Add(const pb::BundleChunk& chunk) {
-    const fs::path rel(chunk.path());
-    if (rel.empty() || rel.is_absolute() || chunk.path().find("..") != std::string::npos) {
-      return absl::DataLossError(absl::StrCat("bundle names an unsafe path '", chunk.path(), "'"));
-    }
-    if (chunk.path() != current_) BG_RETURN_IF_ERROR(Open(chunk.path()));
-    if (chunk.offset() != written_) {
-      return absl::DataLossError(absl::StrCat(chunk.path(), ": chunk at ", chunk.offset(),
-                                              " but ", written_, " bytes written"));
-    }
-    out_.write(chunk.data().data(), static_cast<std::streamsize>(chunk.data().size()));
-    hasher_->Update(chunk.data());
-    written_ += chunk.data().size();
-    if (!chunk.last()) return absl::OkStatus();
-    out_.close();
-    ++files_;
-    if (crypto::DigestString(hasher_->Finish()) != chunk.file_sha256()) {
-      return absl::DataLossError(absl::StrCat(chunk.path(), ": SHA-256 mismatch after download"));
-    }
-    current_.clear();
-    return out_ ? absl::OkStatus() : absl::InternalError("write failed: " + chunk.path());
-  }
-  int files() const { return files_; }
-
- private:
-  absl::Status Open(const std::string& rel) {
-    const fs::path path = dir_ / rel;
-    fs::create_directories(path.parent_path());
-    out_ = std::ofstream(path, std::ios::binary | std::ios::trunc);
-    if (!out_) return absl::InvalidArgumentError("--out: cannot write " + path.string());
-    current_ = rel;
-    written_ = 0;
-    hasher_.emplace();
-    return absl::OkStatus();
-  }
-
-  const fs::path dir_;
-  std::ofstream out_;
-  std::string current_;
-  uint64_t written_ = 0;
-  std::optional<crypto::Sha256Hasher> hasher_;
-  int files_ = 0;
-};
-
 void AddExport(CLI::App& audit, Context& ctx) {
   auto out = std::make_shared<std::string>();
   auto size = std::make_shared<uint64_t>(0);
@@ -164,17 +113,12 @@ void AddExport(CLI::App& audit, Context& ctx) {
     if (fs::exists(*out) && !fs::is_empty(*out)) {
       return absl::AlreadyExistsError(absl::StrCat("--out: ", *out, " exists and is not empty"));
     }
-    pb::ExportBundleRequest request;
-    request.set_tree_size(*size);
-    BundleWriter writer(*out);
     BG_ASSIGN_OR_RETURN(Client * client, ctx.client());
-    BG_RETURN_IF_ERROR(client->ExportBundle(
-        request, [&writer](const pb::BundleChunk& chunk) { return writer.Add(chunk); }));
+    BG_ASSIGN_OR_RETURN(const int files, DownloadBundle(*client, *size, *out));
     if (ctx.json) {
-      *ctx.out << "{\"out\":\"" << absl::CEscape(*out) << "\",\"files\":" << writer.files()
-               << "}\n";
+      *ctx.out << "{\"out\":\"" << absl::CEscape(*out) << "\",\"files\":" << files << "}\n";
     } else {
-      *ctx.out << "exported " << writer.files() << " files to " << *out
+      *ctx.out << "exported " << files << " files to " << *out
                << "\nverify offline: breakglass audit verify " << *out << "\n";
     }
     return absl::OkStatus();

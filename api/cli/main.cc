@@ -35,6 +35,7 @@ constexpr char kFooter[] =
     "  breakglass --profile alice approve REQ-ID --key 'pkcs11:token=alice;object=approval'\n"
     "  breakglass --profile erin fetch REQ-ID --out ./secret\n"
     "  breakglass --profile audrey audit export --out ./bundle && breakglass audit verify ./bundle\n"
+    "  breakglass --profile rita report REQ-ID --format html --out incident.html\n"
     "  breakglass --server 127.0.0.1:8443 --cert me.crt --key me.key --ca ca.crt whoami --json\n\n";
 
 void AddGlobalOptions(CLI::App& app, Context& ctx) {
@@ -60,6 +61,7 @@ int Run(int argc, char** argv) {
   AddAdminCommands(app, ctx);
   AddRequestCommands(app, ctx);
   AddAuditCommands(app, ctx);
+  AddReportCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -56,7 +56,7 @@ constexpr Row kMatrix[] = {
     {"/breakglass.v1.Audit/GetInclusionProof", /*         */ "O--RA"},
     {"/breakglass.v1.Audit/GetConsistencyProof", /*       */ "O--RA"},
     {"/breakglass.v1.Audit/GetEntries", /*                */ "O--RA"},
-    {"/breakglass.v1.Audit/ExportBundle", /*              */ "O---A"},
+    {"/breakglass.v1.Audit/ExportBundle", /*              */ "O--RA"},
     {"/breakglass.v1.Audit/GetTpmEvidence", /*            */ "O--RA"},
     {"/breakglass.v1.Events/Watch", /*                    */ "OCQRA"},
     {"/grpc.health.v1.Health/Check", /*                   */ "*****"},

@@ -53,7 +53,7 @@ constexpr RpcRule kRules[] = {
     R("/breakglass.v1.Audit/GetInclusionProof", kAuditReaders),
     R("/breakglass.v1.Audit/GetConsistencyProof", kAuditReaders),
     R("/breakglass.v1.Audit/GetEntries", kAuditReaders),
-    R("/breakglass.v1.Audit/ExportBundle", kAud | kOp),
+    R("/breakglass.v1.Audit/ExportBundle", kAuditReaders),
     R("/breakglass.v1.Audit/GetTpmEvidence", kAuditReaders),
     R("/breakglass.v1.Events/Watch", kEvery),
     AnyPeer("/grpc.health.v1.Health/Check"),

@@ -78,7 +78,7 @@ TEST_CASE("AllowedRolesText lists roles in a sentence", "[rpc_table]") {
   CHECK(AllowedRolesText(*FindRpcRule("/breakglass.v1.Requests/CancelRequest")) ==
         "operator or requester");
   CHECK(AllowedRolesText(*FindRpcRule("/breakglass.v1.Audit/ExportBundle")) ==
-        "operator or auditor");
+        "operator, reviewer or auditor");
 }
 
 TEST_CASE("Role names round-trip and unknown names are refused", "[rpc_table]") {

@@ -5,7 +5,9 @@
 //   a 2-of-3 credential → erin requests with incident + reason while `watch`
 //   shows it → her approval is refused → alice (Ed25519) and bob (P-256)
 //   approve, signing the canonical statement → erin fetches and decrypts →
-//   a second fetch is refused → audrey exports the bundle and verifies it
+//   a second fetch is refused → the operator rotates the credential → rita
+//   (reviewer) and audrey (auditor) make the incident report, re-verified
+//   against the keys from init → audrey exports the bundle and verifies it
 //   offline against the keys from init → an older copy of the state dir makes
 //   breakglassd refuse to start, naming the counter and both values.
 #include <signal.h>
@@ -91,6 +93,61 @@ nlohmann::json Provision(const DaemonDir& dir) {
   return init;
 }
 
+// The incident report of request `id` (issue 7), as the reviewer (rita) and
+// the auditor (audrey) make it: each step with its log index and the anchored
+// checkpoint covering it, re-verified against the keys init printed.
+void CheckReport(const DaemonDir& dir, const nlohmann::json& init, const std::string& id) {
+  const auto with_keys = [&](std::vector<std::string> args) {
+    for (const std::string& a :
+         {std::string("--log-key"), init.at("log_verifier_key").get<std::string>(),
+          std::string("--ak-fingerprint"),
+          "SHA256:" + init.at("attestation_key_sha256_hex").get<std::string>()}) {
+      args.push_back(a);
+    }
+    return args;
+  };
+  const nlohmann::json t = nlohmann::json::parse(Ok(dir, "rita", with_keys({"report", id, "--json"})));
+  CHECK(t.at("ok") == true);
+  CHECK(t.at("trust").at("log_key_pinned") == true);
+  std::vector<std::string> types;
+  for (const auto& e : t.at("entries")) types.push_back(e.at("type").get<std::string>());
+  CHECK(types == std::vector<std::string>{"request", "approval", "approval", "release", "fetch",
+                                          "fetch_refused", "rotation"});
+  const std::string md = Ok(dir, "rita", with_keys({"report", id, "--format", "md"}));
+  for (const auto& e : t.at("entries")) {
+    INFO(e.dump());
+    CHECK(e.at("verdict") == "verified");
+    REQUIRE(e.at("covered_by").is_number());
+    CHECK(e.at("covered_by").get<uint64_t>() > e.at("index").get<uint64_t>());
+    CHECK(Contains(md, absl::StrCat("| ", e.at("index").get<uint64_t>(), " | ")));
+    CHECK(Contains(md, absl::StrCat("checkpoint ", e.at("covered_by").get<uint64_t>(), " (anchor: ")));
+  }
+  for (const char* text :
+       {"# Incident report: request ", "erin requested db-root version 1 for incident INC-4711",
+        "alice approved", "bob approved", "signed by alice with the key registered at leaf",
+        "signed by bob with the key registered at leaf", "released to erin (approved by alice,bob",
+        "erin fetched the credential", "a second fetch by erin was refused (already fetched)",
+        "TPM certified release=", "All 7 entries verified"}) {
+    CHECK(Contains(md, text));
+  }
+  const fs::path html = dir.root() / "incident.html";
+  Ok(dir, "audrey", with_keys({"report", id, "--format", "html", "--out", html.string()}));
+  CHECK((fs::status(html).permissions() & fs::perms::all) ==
+        (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+         fs::perms::others_read));
+  const std::string page = ReadFile(html);
+  CHECK(Contains(page, "primary database is down, need root to fail over"));
+  CHECK(!Contains(page, "<script"));
+  const CommandResult parsed = RunCommand(
+      {"python3", "-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", html.string()});
+  INFO(parsed.output);
+  CHECK(parsed.exit_code == 0);  // a strict (XML) parser reads it
+  const CommandResult requester = dir.Cli("erin", with_keys({"report", id}));
+  INFO(requester.output);
+  CHECK(requester.exit_code == 2);
+  CHECK(Contains(requester.output, "needs role"));
+}
+
 std::string Approve(const DaemonDir& dir, const std::string& who, const std::string& id) {
   return Ok(dir, who,
             {"approve", id, "--yes", "--key", (dir.root() / (who + ".sign.pem")).string()});
@@ -154,6 +211,11 @@ TEST_CASE("TheBreakGlassStoryOnSoftHsmAndSwtpm", "[e2e][hsm][tpm]") {
   CHECK(again.exit_code != 0);
   CHECK(Contains(again.output, "already"));
   CHECK(!Contains(again.output, kSecret));
+
+  // The incident closes with a rotation (which also anchors the routine
+  // fetch events), then the report.
+  Ok(dir, "operator", {"credential", "rotate", "db-root"}, "a new root password after INC-4711");
+  CheckReport(dir, init, id);
 
   const fs::path bundle = dir.root() / "bundle";
   Ok(dir, "audrey", {"audit", "export", "--out", bundle.string()});
