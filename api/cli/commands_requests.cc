@@ -9,6 +9,7 @@
 #include "api/cli/output.h"
 #include "api/cli/secret_files.h"
 #include "api/cli/signer.h"
+#include "api/cli/statement_check.h"
 #include "vault/base/random.h"
 #include "vault/base/status.h"
 #include "vault/crypto/release_box.h"
@@ -36,13 +37,17 @@ absl::Status CreateRequest(Context& ctx, pb::CreateRequestRequest request) {
   absl::StatusOr<std::string> path = RequestKeyPath(state_dir, id);
   absl::Status saved = path.ok() ? WriteSecretFile(*path, pair.private_key) : path.status();
   if (!saved.ok()) {
-    return absl::Status(saved.code(), absl::StrCat("request ", id, " was created but its key "
-                                                   "could not be saved (", saved.message(),
-                                                   "); cancel it: breakglass cancel ", id));
+    return absl::Status(saved.code(),
+                        absl::StrCat("request ", id,
+                                     " was created but its key "
+                                     "could not be saved (",
+                                     saved.message(), "); cancel it: breakglass cancel ", id));
   }
   Emit(ctx, response, [&] {
     return absl::StrCat(id, "\n", "request ", id,
                         " is pending; custodians have been alerted.\n"
+                        "Its release key (custodians are shown it when they sign; tell them): ",
+                        ReleaseKeyFingerprint(response.request()), "\n",
                         "When it is released: breakglass fetch ", id, "\n");
   });
   return absl::OkStatus();
@@ -51,13 +56,15 @@ absl::Status CreateRequest(Context& ctx, pb::CreateRequestRequest request) {
 void AddRequest(CLI::App& app, Context& ctx) {
   auto r = std::make_shared<pb::CreateRequestRequest>();
   CLI::App* cmd = app.add_subcommand(
-      "request", "Ask for a credential during an incident (requester). Generates this "
-                 "request's X25519 key; its private half stays in a 0600 file in the state dir.");
+      "request",
+      "Ask for a credential during an incident (requester). Generates this "
+      "request's X25519 key; its private half stays in a 0600 file in the state dir.");
   cmd->add_option("credential", *r->mutable_credential_id(), "Credential id")->required();
   cmd->add_option("--incident", *r->mutable_incident(), "Incident id")->required();
   cmd->add_option("--reason", *r->mutable_reason(), "Why you need it")->required();
-  cmd->footer("Example: breakglass --profile erin request db-root --incident INC-4711 "
-              "--reason 'primary down, need root to fail over'");
+  cmd->footer(
+      "Example: breakglass --profile erin request db-root --incident INC-4711 "
+      "--reason 'primary down, need root to fail over'");
   cmd->callback([&ctx, r] { ctx.action = [&ctx, r] { return CreateRequest(ctx, *r); }; });
 }
 
@@ -133,11 +140,11 @@ void AddSignOptions(CLI::App& cmd, SignOpts& o) {
   cmd.add_flag("--yes", o.yes, "Sign without asking (needed when stdin is not a terminal)");
 }
 
-// Shows what is about to be signed and asks, unless --yes.
+// Shows what is about to be signed (`what`, after the request) and asks,
+// unless --yes.
 absl::Status Confirm(Context& ctx, const SignOpts& o, const pb::Request& request,
-                     std::string_view verb) {
-  *ctx.err << DescribeRequest(request) << "\nYou are about to sign: " << verb << " "
-           << request.id() << "\n";
+                     std::string_view what) {
+  *ctx.err << DescribeRequest(request) << "\nYou are about to sign: " << what << "\n";
   if (o.yes) return absl::OkStatus();
   if (!isatty(STDIN_FILENO)) {
     return absl::InvalidArgumentError(
@@ -148,6 +155,30 @@ absl::Status Confirm(Context& ctx, const SignOpts& o, const pb::Request& request
   std::getline(std::cin, answer);
   if (answer == "y" || answer == "Y" || answer == "yes") return absl::OkStatus();
   return absl::CancelledError("not signed; nothing was sent");
+}
+
+// Who this CLI is: the CN of the client certificate it presents.
+absl::StatusOr<std::string> MyIdentity(const Context& ctx) {
+  BG_ASSIGN_OR_RETURN(Settings settings, ctx.ResolvedSettings());
+  return CertificateIdentity(settings.cert);
+}
+
+// The statement of GetStatement, checked against what is shown
+// (statement_check.h), then shown and confirmed.
+absl::Status CheckAndConfirm(Context& ctx, const SignOpts& o, pb::Decision decision,
+                             const pb::GetStatementResponse& statement) {
+  ShownDecision shown{o.request_id, "", decision, statement.request()};
+  BG_ASSIGN_OR_RETURN(shown.custodian, MyIdentity(ctx));
+  BG_ASSIGN_OR_RETURN(core::ApprovalStatement checked,
+                      CheckStatementToSign(shown, statement.statement()));
+  const bool approve = decision == pb::DECISION_APPROVE;
+  return Confirm(ctx, o, statement.request(),
+                 absl::StrCat(approve ? "APPROVE" : "DENY", " request ", checked.request_id, " as ",
+                              checked.custodian, "\n  credential ", checked.credential_id, " v",
+                              checked.credential_version, ", requester ", checked.requester,
+                              ", incident ", checked.incident, "\n  reason sha256 ",
+                              checked.reason_sha256, "\n  release key   ", checked.release_key,
+                              "\n  approvals until ", FormatTime(checked.expires_unix)));
 }
 
 absl::StatusOr<std::string> KeySpec(const Context& ctx, const SignOpts& o) {
@@ -163,7 +194,7 @@ absl::Status Decide(Context& ctx, const SignOpts& o, pb::Decision decision) {
   get.set_decision(decision);
   BG_ASSIGN_OR_RETURN(auto statement, client->GetStatement(get));
   const bool approve = decision == pb::DECISION_APPROVE;
-  BG_RETURN_IF_ERROR(Confirm(ctx, o, statement.request(), approve ? "APPROVE" : "DENY"));
+  BG_RETURN_IF_ERROR(CheckAndConfirm(ctx, o, decision, statement));
   BG_ASSIGN_OR_RETURN(std::string key, KeySpec(ctx, o));
   BG_ASSIGN_OR_RETURN(std::string signature, SignWithKey(key, statement.statement()));
   pb::Request after;
@@ -198,16 +229,16 @@ void AddDecision(CLI::App& app, Context& ctx, pb::Decision decision) {
   cmd->footer(approve ? "Example: breakglass --profile alice approve REQ-ID "
                         "--key 'pkcs11:token=alice;object=approval'"
                       : "Example: breakglass --profile bob deny REQ-ID --key bob.pem");
-  cmd->callback([&ctx, o, decision] { ctx.action = [&ctx, o, decision] {
-    return Decide(ctx, *o, decision);
-  }; });
+  cmd->callback([&ctx, o, decision] {
+    ctx.action = [&ctx, o, decision] { return Decide(ctx, *o, decision); };
+  });
 }
 
 void AddReview(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<SignOpts>();
   auto summary = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("review",
-                                     "Sign the post-incident review of a released request (reviewer)");
+  CLI::App* cmd = app.add_subcommand(
+      "review", "Sign the post-incident review of a released request (reviewer)");
   AddSignOptions(*cmd, *o);
   cmd->add_option("--summary", *summary, "Findings")->required();
   cmd->callback([&ctx, o, summary] {
@@ -217,7 +248,11 @@ void AddReview(CLI::App& app, Context& ctx) {
       get.set_request_id(o->request_id);
       get.set_summary(*summary);
       BG_ASSIGN_OR_RETURN(auto statement, client->GetReviewStatement(get));
-      BG_RETURN_IF_ERROR(Confirm(ctx, *o, statement.request(), "REVIEW"));
+      // Reviews have no canonical statement to check yet (statement_check.h);
+      // at least never sign an approval as a review.
+      BG_RETURN_IF_ERROR(CheckReviewStatementToSign(statement.statement()));
+      BG_RETURN_IF_ERROR(
+          Confirm(ctx, *o, statement.request(), absl::StrCat("REVIEW ", o->request_id)));
       BG_ASSIGN_OR_RETURN(std::string key, KeySpec(ctx, *o));
       pb::SubmitReviewRequest request;
       request.set_request_id(o->request_id);
@@ -269,12 +304,14 @@ void AddFetch(CLI::App& app, Context& ctx) {
   auto id = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
-      "fetch", "Fetch and decrypt a released credential, once (requester). Writes it to stdout "
-               "or to a new 0600 file.");
+      "fetch",
+      "Fetch and decrypt a released credential, once (requester). Writes it to stdout "
+      "or to a new 0600 file.");
   cmd->add_option("request", *id, "Request id")->required();
   cmd->add_option("--out", *out, "Write to this new file (mode 0600) instead of stdout");
   cmd->footer("Example: breakglass --profile erin fetch REQ-ID --out ./db-root.secret");
-  cmd->callback([&ctx, id, out] { ctx.action = [&ctx, id, out] { return Fetch(ctx, *id, *out); }; });
+  cmd->callback(
+      [&ctx, id, out] { ctx.action = [&ctx, id, out] { return Fetch(ctx, *id, *out); }; });
 }
 
 }  // namespace

@@ -13,6 +13,13 @@
 //      passed, or the server does not provide the RPC (UNAVAILABLE,
 //      DEADLINE_EXCEEDED, UNIMPLEMENTED, RESOURCE_EXHAUSTED, CANCELLED)
 //   6  internal error (INTERNAL, UNKNOWN, anything else)
+//   7  not signed: the statement the appliance asked a custodian to sign
+//      does not say what the CLI showed (another request, credential,
+//      requester, incident, reason, expiry, release key or decision); nothing
+//      was signed or sent. Treat the appliance as compromised.
+//
+// A status carries exit code 7 (or any explicit one) as a payload set by
+// WithExitCode; ExitCodeFor prefers the payload to the status code.
 //
 // Thread-safety: pure functions.
 #ifndef BREAKGLASS_API_CLI_EXIT_CODES_H_
@@ -29,6 +36,10 @@ inline constexpr int kExitNotFound = 3;
 inline constexpr int kExitVerificationFailed = 4;
 inline constexpr int kExitUnavailable = 5;
 inline constexpr int kExitInternal = 6;
+inline constexpr int kExitStatementMismatch = 7;
+
+// `status` (not OK) marked so that ExitCodeFor returns `exit_code`.
+absl::Status WithExitCode(absl::Status status, int exit_code);
 
 // The exit code for a command that ended with `status`.
 int ExitCodeFor(const absl::Status& status);
@@ -36,7 +47,8 @@ int ExitCodeFor(const absl::Status& status);
 // The text block for --help.
 inline constexpr char kExitCodesHelp[] =
     "Exit codes: 0 ok, 1 usage or invalid argument, 2 refused (permission or state),\n"
-    "3 not found, 4 verification failed, 5 unavailable, 6 internal error.";
+    "3 not found, 4 verification failed, 5 unavailable, 6 internal error,\n"
+    "7 not signed: the statement to sign differs from the request shown.";
 
 }  // namespace breakglass::cli
 

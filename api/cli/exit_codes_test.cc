@@ -18,5 +18,13 @@ TEST_CASE("StatusCodesMapToTheDocumentedExitCodes", "[exit_codes]") {
   CHECK(ExitCodeFor(absl::InternalError("x")) == 6);
 }
 
+TEST_CASE("WithExitCodeOverridesTheStatusCode", "[exit_codes]") {
+  const absl::Status marked = WithExitCode(absl::DataLossError("x"), kExitStatementMismatch);
+  CHECK(ExitCodeFor(marked) == 7);
+  CHECK(marked.code() == absl::StatusCode::kDataLoss);
+  CHECK(marked.message() == "x");
+  CHECK(ExitCodeFor(absl::DataLossError("x")) == 4);
+}
+
 }  // namespace
 }  // namespace breakglass::cli

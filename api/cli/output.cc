@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "vault/base/encoding.h"
 
 namespace breakglass::cli {
 namespace {
@@ -20,6 +21,20 @@ std::string EnumText(const std::string& name, std::string_view prefix) {
 }
 
 std::string Seconds(int64_t s) { return absl::FormatDuration(absl::Seconds(s)); }
+
+// True for the UTF-8 encodings of U+202A..U+202E and U+2066..U+2069.
+bool IsBidiControl(std::string_view text, size_t i) {
+  if (i + 2 >= text.size() || static_cast<unsigned char>(text[i]) != 0xE2) return false;
+  const auto b1 = static_cast<unsigned char>(text[i + 1]);
+  const auto b2 = static_cast<unsigned char>(text[i + 2]);
+  return (b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9);
+}
+
+std::string Escaped(std::string_view bytes) {
+  std::string out;
+  for (char c : bytes) absl::StrAppend(&out, "\\x", base::HexEncode(std::string_view(&c, 1)));
+  return out;
+}
 
 }  // namespace
 
@@ -65,17 +80,17 @@ std::string DescribeIdentity(const pb::Identity& identity) {
 std::string DescribePolicy(const pb::Policy& policy) {
   std::vector<std::string> factors;
   for (const pb::Factor& f : policy.factors()) {
-    factors.push_back(absl::StrCat(f.name(), ": ", f.required(), " of ",
-                                   absl::StrJoin(f.custodians(), ",")));
+    factors.push_back(
+        absl::StrCat(f.name(), ": ", f.required(), " of ", absl::StrJoin(f.custodians(), ",")));
   }
   std::vector<std::string> roles;
   for (int r : policy.requester_roles()) roles.push_back(RoleText(static_cast<pb::Role>(r)));
   return absl::StrCat("  quorum:         ", absl::StrJoin(factors, " AND "), "\n",
-                      "  deny threshold: ", policy.deny_threshold(), "\n",
-                      "  incident:       /", policy.incident_pattern(), "/\n",
-                      "  reason:         at least ", policy.min_reason_length(), " bytes\n",
-                      "  approval window ", Seconds(policy.approval_window_seconds()),
-                      ", use window ", Seconds(policy.use_window_seconds()), "\n",
+                      "  deny threshold: ", policy.deny_threshold(), "\n", "  incident:       /",
+                      policy.incident_pattern(), "/\n", "  reason:         at least ",
+                      policy.min_reason_length(), " bytes\n", "  approval window ",
+                      Seconds(policy.approval_window_seconds()), ", use window ",
+                      Seconds(policy.use_window_seconds()), "\n",
                       "  requesters:     ", absl::StrJoin(roles, ","), "\n");
 }
 
@@ -85,21 +100,45 @@ std::string DescribeCredential(const pb::Credential& c) {
                       DescribePolicy(c.policy()));
 }
 
+std::string ReleaseKeyFingerprint(const pb::Request& request) {
+  return base::HexEncode(request.release_public_key());
+}
+
+std::string PrintableText(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      out += Escaped(text.substr(i, 1));
+    } else if (c == 0xC2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      out += Escaped(text.substr(i++, 2));  // a C1 control character
+    } else if (IsBidiControl(text, i)) {
+      out += Escaped(text.substr(i, 3));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 std::string DescribeRequest(const pb::Request& r) {
   std::string out = absl::StrCat(
-      "request    ", r.id(), "  (", StateText(r.state()), ")\n",
-      "credential ", r.credential_id(), " v", r.credential_version(), "\n",
-      "requester  ", r.requester(), "\n",
-      "incident   ", r.incident(), "\n",
-      "reason     ", r.reason(), "\n",
-      "created    ", FormatTime(r.created_unix()), "; approvals until ",
-      FormatTime(r.approval_expires_unix()), "\n",
-      "quorum     ", r.quorum_summary().empty() ? "-" : r.quorum_summary(), "\n");
+      "request    ", PrintableText(r.id()), "  (", StateText(r.state()), ")\n", "credential ",
+      PrintableText(r.credential_id()), " v", r.credential_version(), "\n", "requester  ",
+      PrintableText(r.requester()), "\n", "incident   ", PrintableText(r.incident()), "\n",
+      "reason     ", PrintableText(r.reason()), "\n", "created    ", FormatTime(r.created_unix()),
+      "; approvals until ", FormatTime(r.approval_expires_unix()), "\n", "release key ",
+      r.release_public_key().empty() ? "-" : ReleaseKeyFingerprint(r), "\n", "quorum     ",
+      r.quorum_summary().empty() ? "-" : r.quorum_summary(), "\n");
   for (const pb::CustodianDecision& d : r.decisions()) {
     absl::StrAppend(&out, "  ", DecisionText(d.decision()), " by ", d.custodian(), " at ",
                     FormatTime(d.decided_unix()), "\n");
   }
-  if (r.use_until_unix() != 0) absl::StrAppend(&out, "fetch by   ", FormatTime(r.use_until_unix()), "\n");
+  if (r.use_until_unix() != 0)
+    absl::StrAppend(&out, "fetch by   ", FormatTime(r.use_until_unix()), "\n");
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "api/proto/breakglass/v1/breakglass.pb.h"
 
@@ -26,6 +27,16 @@ std::string RoleText(pb::Role role);
 std::string StateText(pb::RequestState state);
 std::string CredentialStateText(pb::CredentialState state);
 std::string DecisionText(pb::Decision decision);
+
+// Lower-case hex of the request's 32-byte X25519 release public key: what
+// the CLI shows as "release key" (the requester's `request` prints it too, so
+// custodians can compare) and what an approval statement's release_key is.
+std::string ReleaseKeyFingerprint(const pb::Request& request);
+
+// `text` with control characters (C0, DEL, C1) and Unicode bidirectional
+// overrides written as \xNN escapes, so that what a terminal shows is what
+// the bytes say.
+std::string PrintableText(std::string_view text);
 
 // Multi-line descriptions for people.
 std::string DescribeIdentity(const pb::Identity& identity);
