@@ -101,6 +101,7 @@ TEST_CASE("TheReportOfAFinishedIncidentShowsEveryStepVerified", "[report]") {
   CHECK(released.certified.size() == 2);  // both counters moved and certified
   CHECK(CheckOk(*Find(t, "request"), "reason"));
   CHECK(CheckOk(*Find(t, "fetch"), "box"));
+  CHECK(CheckOk(*Find(t, "review"), "statement"));
   CHECK(CheckOk(*Find(t, "review"), "signature"));
   CHECK(t.trust.log_key_pinned);
   CHECK(t.trust.ak_pinned);
@@ -120,7 +121,7 @@ TEST_CASE("TheMarkdownAndHtmlReportsShowTheTimelineAndEscapeTheReason", "[report
   CHECK(Has(md, "a second fetch by alice was refused (already fetched)"));
   CHECK(Has(md, "db\\_root rotated to version 2 by oscar") == false);
   CHECK(Has(md, "db-root rotated to version 2 by oscar"));
-  CHECK(Has(md, "review signed by sue"));
+  CHECK(Has(md, "review signed by sue; justified: yes; rotated to version 2"));
   CHECK(Has(md, "All 10 entries verified"));
   CHECK_FALSE(Has(md, "<script>"));
   const std::string html = RenderHtml(t);
@@ -216,6 +217,20 @@ TEST_CASE("AnApprovalTheCustodianNeverSignedFailsItsLine", "[report]") {
   CHECK_FALSE(CheckOk(*bad, "signature"));
   CHECK(CheckOk(*bad, "inclusion"));  // it IS in the log: the appliance wrote it
   CHECK(Has(RenderMarkdown(t), "1 of 11 entries FAILED verification"));
+}
+
+TEST_CASE("AReviewSignedForAnotherReleaseFailsItsLine", "[report]") {
+  auto w = Story(/*anchor_all=*/false);
+  REQUIRE(w->Review(/*index_offset=*/1).ok());  // validly signed, but not of this release
+  REQUIRE(w->AnchorAll().ok());
+  const Timeline t = Report(*w, "bundle");
+  CHECK(t.failed() == 1);
+  const Entry& bad = t.entries.back();
+  REQUIRE(bad.type == "review");
+  CHECK(bad.verdict == Verdict::kFailed);
+  CHECK(CheckOk(bad, "signature"));
+  CHECK_FALSE(CheckOk(bad, "statement"));
+  CHECK(Has(bad.checks[0].detail, "release_log_index"));
 }
 
 TEST_CASE("TheReportReadsTheCoresApprovalFormat", "[report]") {

@@ -7,6 +7,7 @@
 #include "vault/base/encoding.h"
 #include "vault/base/random.h"
 #include "vault/base/status.h"
+#include "vault/core/statement.h"
 #include "vault/crypto/release_box.h"
 #include "vault/report/checks.h"
 
@@ -47,6 +48,7 @@ absl::Status ReportWorld::RunStory(const std::string& reason) {
                            keys.public_key};
   BG_ASSIGN_OR_RETURN(core::RequestRecord r, harness_->vault().CreateRequest("alice", request));
   id_ = r.id;
+  reason_ = reason;
   for (const char* custodian : {"ann", "bob", "sam"}) {
     BG_RETURN_IF_ERROR(harness_->Decide(custodian, id_).status());
   }
@@ -74,15 +76,31 @@ absl::Status ReportWorld::RunStory(const std::string& reason) {
   return Review();
 }
 
-// A signed review as the review flow is expected to log it (a statement, a
-// signature over "breakglass-review-v1\n" || statement by the reviewer's
-// registered key, its fingerprint).
-absl::Status ReportWorld::Review() {
-  const nlohmann::json statement = {{"request", id_},
+absl::StatusOr<int64_t> ReportWorld::ReleaseIndex() {
+  BG_ASSIGN_OR_RETURN(std::vector<std::string> leaves, harness_->Leaves());
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    const nlohmann::json leaf = nlohmann::json::parse(leaves[i]);
+    if (leaf.at("type") == "release" && leaf.at("subject") == id_) return static_cast<int64_t>(i);
+  }
+  return absl::NotFoundError("no release leaf");
+}
+
+absl::Status ReportWorld::Review(int64_t index_offset) {
+  BG_ASSIGN_OR_RETURN(const int64_t release, ReleaseIndex());
+  const nlohmann::json statement = {{"actions", "failed over db-1 with root"},
+                                    {"credential", "db-root"},
+                                    {"credential_version", 1},
+                                    {"findings", "the failover needed root; no misuse"},
+                                    {"follow_up.0", "automate the failover"},
+                                    {"follow_ups", 1},
+                                    {"incident", std::string(core::testing::kIncident)},
+                                    {"justified", "yes"},
+                                    {"reason_sha256", core::ReasonSha256Hex(reason_)},
+                                    {"release_log_index", release + index_offset},
+                                    {"request", id_},
+                                    {"requester", "alice"},
                                     {"reviewer", "sue"},
-                                    {"justified", true},
-                                    {"rotated", true},
-                                    {"findings", "failover needed root"}};
+                                    {"rotated_to_version", 2}};
   const std::string text = statement.dump();
   const crypto::SigningKey& key = harness_->key("sue");
   BG_ASSIGN_OR_RETURN(std::string signature, key.Sign(absl::StrCat(kReviewDomain, text)));
@@ -91,10 +109,15 @@ absl::Status ReportWorld::Review() {
   review.actor = "sue";
   review.subject = id_;
   review.incident = std::string(core::testing::kIncident);
-  review.fields.Set("statement", text)
+  review.fields.Set("credential", "db-root")
+      .Set("credential_version", int64_t{1})
+      .Set("statement", text)
       .Set("signature", base::Base64Encode(signature))
       .Set("key_fingerprint", key.public_key().FingerprintHex())
-      .Set("justified", "yes");
+      .Set("justified", "yes")
+      .Set("release_log_index", release + index_offset)
+      .Set("rotated_to_version", int64_t{2})
+      .Set("state", "reviewed");
   return Log(std::move(review));
 }
 

@@ -9,7 +9,7 @@
 //   alice files it (incident INC-4711, the given reason) → ann, bob (dba)
 //   and sam (security) approve → released → an alert delivery is logged →
 //   alice fetches → a second fetch is refused → oscar rotates db-root →
-//   sue (reviewer) logs a signed review.
+//   sue (reviewer) logs a signed review (Review()).
 // The last events are routine (not anchored by themselves); AnchorAll()
 // anchors them.
 //
@@ -71,6 +71,10 @@ class ReportWorld final {
   // Logs an event about the request as the appliance would, in one store
   // transaction: a compromised appliance could write anything here.
   absl::Status Log(core::VaultEvent event);
+  // Logs sue's signed review of the request's release, as vault/core's
+  // review flow does (statement format of vault/core/review_statement.h),
+  // naming the release's leaf index plus `index_offset`.
+  absl::Status Review(int64_t index_offset = 0);
   // Exports the audit bundle into a new directory `name` under the harness dir.
   absl::StatusOr<std::filesystem::path> Export(const std::string& name);
 
@@ -80,12 +84,12 @@ class ReportWorld final {
   core::testing::VaultHarness& harness() { return *harness_; }
 
  private:
+  absl::StatusOr<int64_t> ReleaseIndex();
+
   ReportWorld()
       : tpm_(1000, 40),
         checkpoint_(&tpm_.raw_checkpoint(), &tpm_.raw_release()),
         release_(&tpm_.raw_release(), &tpm_.raw_checkpoint()) {}
-  absl::Status Review();
-
   core::testing::TestKeystore keystore_;
   audit::testing::TestTpm tpm_;
   OneClockCounter checkpoint_;
@@ -96,6 +100,7 @@ class ReportWorld final {
   std::unique_ptr<core::AuditAnchor> anchor_;
   std::unique_ptr<core::testing::VaultHarness> harness_;
   std::string id_;
+  std::string reason_;
 };
 
 }  // namespace breakglass::report::integration

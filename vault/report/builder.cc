@@ -61,20 +61,27 @@ std::string StateOf(const std::vector<Entry>& entries) {
   std::string last_state;
   for (const Entry& e : entries) {
     seen.insert(e.type);
+    std::string state;
     for (const Field& f : e.details) {
-      if (f.name == "state") last_state = f.value;
+      if (f.name == "state") state = f.value;
     }
+    if (!state.empty()) last_state = state;
+    // A review completes the sign-off when it says so (or says nothing:
+    // one review is then taken as the sign-off).
+    if (e.type == "review" && (state.empty() || state == "reviewed")) seen.insert("reviewed");
   }
   if (seen.count("release") == 0) return last_state.empty() ? "pending" : last_state;
   const bool rotated = seen.count("rotation") != 0;
-  const bool reviewed = seen.count("review") != 0;
+  const bool reviewed = seen.count("reviewed") != 0;
   std::vector<std::string> parts = {"released"};
   if (seen.count("fetch") != 0) parts.push_back("fetched");
   if (seen.count("fetch_refused") != 0) parts.push_back("a second fetch refused");
   std::string out = absl::StrJoin(parts, ", ");
   if (rotated && reviewed) return absl::StrCat(out, "; closed (rotated and reviewed)");
   absl::StrAppend(&out, rotated ? "; rotated" : "; rotation pending");
-  absl::StrAppend(&out, reviewed ? "; reviewed" : "; review pending");
+  absl::StrAppend(&out, reviewed               ? "; reviewed"
+                        : seen.count("review") ? "; review in progress (more reviewers must sign)"
+                                               : "; review pending");
   return out;
 }
 

@@ -1,7 +1,10 @@
 #include "vault/report/checks.h"
 
+#include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -47,44 +50,94 @@ std::string MemberText(const json& statement, const char* key) {
   return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
-Check StatementCheck(const LoggedEvent& event, const LoggedEvent& request) {
-  const json s = json::parse(event.Str("statement"), nullptr, /*allow_exceptions=*/false);
-  if (!s.is_object()) return {"statement", false, "the event holds no signed statement object"};
-  const std::string decision = event.type() == "approval" ? "approve" : "deny";
-  const std::pair<const char*, std::string> expected[] = {
-      {"request", request.Str("subject")},
-      {"custodian", event.Str("actor")},
-      {"decision", decision},
-      {"credential", request.Str("credential")},
-      {"credential_version", std::to_string(request.Int("credential_version"))},
-      {"requester", request.Str("actor")},
-      {"incident", request.Str("incident")},
-      {"reason_sha256", request.Str("reason_sha256")},
-      {"release_key", request.Str("release_key")},
-      {"expires", std::to_string(request.Int("expires"))},
-  };
+using Expected = std::vector<std::pair<const char*, std::string>>;
+
+// The first member of `s` that differs from `expected`, as a sentence.
+std::optional<std::string> FirstDifference(const json& s, const Expected& expected) {
   for (const auto& [key, want] : expected) {
     const std::string got = MemberText(s, key);
     if (got != want) {
-      return {"statement", false,
-              absl::StrCat("the signed statement's ", key, " is '", got, "' but the request's is '",
-                           want, "'")};
+      return absl::StrCat("the signed statement's ", key, " is '", got, "' but the log's is '",
+                          want, "'");
     }
   }
-  if (s.size() != std::size(expected)) {
+  return std::nullopt;
+}
+
+// The members every statement about the request shares with its event.
+Expected RequestMembers(const LoggedEvent& request) {
+  return {{"request", request.Str("subject")},
+          {"credential", request.Str("credential")},
+          {"credential_version", std::to_string(request.Int("credential_version"))},
+          {"requester", request.Str("actor")},
+          {"incident", request.Str("incident")},
+          {"reason_sha256", request.Str("reason_sha256")}};
+}
+
+Check ApprovalStatementCheck(const LoggedEvent& event, const LoggedEvent& request) {
+  const json s = json::parse(event.Str("statement"), nullptr, /*allow_exceptions=*/false);
+  if (!s.is_object()) return {"statement", false, "the event holds no signed statement object"};
+  const std::string decision = event.type() == "approval" ? "approve" : "deny";
+  Expected expected = RequestMembers(request);
+  expected.insert(expected.end(), {{"custodian", event.Str("actor")},
+                                   {"decision", decision},
+                                   {"release_key", request.Str("release_key")},
+                                   {"expires", std::to_string(request.Int("expires"))}});
+  if (auto diff = FirstDifference(s, expected)) return {"statement", false, *diff};
+  if (s.size() != expected.size()) {
     return {"statement", false, "the signed statement has members beyond the approval format"};
   }
   return {"statement", true,
           absl::StrCat("the signed statement is this request's (", decision, " by ",
                        event.Str("actor"), ", incident ", request.Str("incident"),
-                       ", same reason, release key "
-                       "and expiry)")};
+                       ", same reason, release key and expiry)")};
 }
 
-// The signed bytes a review's signature covers.
+// A review statement with its domain line, or without (then kReviewDomain).
 std::string ReviewMessage(const std::string& statement) {
   if (statement.rfind("breakglass-", 0) == 0) return statement;
   return absl::StrCat(kReviewDomain, statement);
+}
+
+// The rotation the review states against the log's: rotated_to_version 0
+// means no rotation before the review, else the first one is at most it.
+std::optional<std::string> RotationDifference(const json& s, const LoggedEvent& review,
+                                              const IncidentLog& log) {
+  const LoggedEvent* rotation = FirstOfType(log, "rotation");
+  if (rotation != nullptr && rotation->index > review.index) rotation = nullptr;
+  const auto it = s.find("rotated_to_version");
+  const int64_t stated = it != s.end() && it->is_number_integer() ? it->get<int64_t>() : -1;
+  if (stated < 0) return "the signed statement has no rotated_to_version";
+  if (stated == 0 && rotation != nullptr) {
+    return absl::StrCat("the review says not rotated, but leaf ", rotation->index,
+                        " rotated the credential before it");
+  }
+  if (stated > 0 && (rotation == nullptr || rotation->Int("version") > stated)) {
+    return absl::StrCat("the review says rotated to version ", stated,
+                        ", but the log has no such rotation before it");
+  }
+  return std::nullopt;
+}
+
+Check ReviewStatementCheck(const LoggedEvent& event, const IncidentLog& log) {
+  const LoggedEvent& request = log.events().front();
+  std::string text = event.Str("statement");
+  if (text.rfind("breakglass-", 0) == 0)
+    text = text.substr(std::min(text.size(), text.find('\n') + 1));
+  const json s = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!s.is_object()) return {"statement", false, "the event holds no signed statement object"};
+  const LoggedEvent* release = FirstOfType(log, "release");
+  if (release == nullptr) return {"statement", false, "the log has no release of this request"};
+  Expected expected = RequestMembers(request);
+  expected.insert(expected.end(), {{"reviewer", event.Str("actor")},
+                                   {"release_log_index", std::to_string(release->index)}});
+  if (event.json.contains("justified")) expected.push_back({"justified", event.Str("justified")});
+  if (auto diff = FirstDifference(s, expected)) return {"statement", false, *diff};
+  if (auto diff = RotationDifference(s, event, log)) return {"statement", false, *diff};
+  return {"statement", true,
+          absl::StrCat("the signed review is of this request's release at leaf ", release->index,
+                       " (justified: ", MemberText(s, "justified"), ", rotated to version ",
+                       MemberText(s, "rotated_to_version"), ")")};
 }
 
 Check SignatureCheck(const LoggedEvent& event, const IncidentLog& log, absl::string_view role,
@@ -162,14 +215,15 @@ std::vector<Check> CheckEvent(const LoggedEvent& event, const IncidentLog& log) 
   const std::string type = event.type();
   if (type == "request") return {ReasonCheck(event)};
   if (type == "approval" || type == "denial") {
-    return {StatementCheck(event, request),
+    return {ApprovalStatementCheck(event, request),
             SignatureCheck(event, log, "custodian",
                            absl::StrCat(kApprovalDomain, event.Str("statement")))};
   }
   if (type == "release") return {ApproversCheck(event, log)};
   if (type == "fetch") return {BoxCheck(event, log)};
   if (type == "review" && event.json.contains("statement") && event.json.contains("signature")) {
-    return {SignatureCheck(event, log, "reviewer", ReviewMessage(event.Str("statement")))};
+    return {ReviewStatementCheck(event, log),
+            SignatureCheck(event, log, "reviewer", ReviewMessage(event.Str("statement")))};
   }
   return {};
 }

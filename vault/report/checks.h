@@ -17,10 +17,18 @@
 //   release       "approvers": each approver named has a signed approval of
 //                 this request earlier in the log.
 //   fetch         "box": the fetched box is the released one (box_sha256).
-//   review        "signature", when the event carries a statement and a
-//                 signature: as for approvals, with the reviewer's key over
-//                 the statement (prefixed with "breakglass-review-v1\n"
-//                 unless it starts with its own "breakglass-" domain line).
+//   review        when the event carries a statement and a signature (the
+//                 review statement of vault/core/review_statement.h):
+//                 "statement": it is of this request — request, reviewer =
+//                 the event's actor, credential and version, requester,
+//                 incident, reason_sha256, justified as the event says, and
+//                 release_log_index = the index of the request's `release`
+//                 leaf — and its rotated_to_version agrees with the
+//                 rotations logged before the review;
+//                 "signature": as for approvals, with the reviewer's key
+//                 (role reviewer) over "breakglass-review-v1\n" || statement
+//                 (the statement as logged when it starts with its own
+//                 "breakglass-" domain line).
 //
 // These are written apart from vault/core on purpose, like vault/verify: the
 // auditor's check must not run the code it checks. tests/integration pins

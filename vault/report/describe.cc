@@ -40,12 +40,13 @@ std::string AlertSummary(const LoggedEvent& e) {
 
 std::string ReviewSummary(const LoggedEvent& e) {
   std::string out = absl::StrCat("review signed by ", e.Str("actor"));
-  for (const char* key : {"justified", "access_justified"}) {
-    if (e.json.contains(key)) absl::StrAppend(&out, "; justified: ", Text(e.json[key]));
+  if (e.json.contains("justified"))
+    absl::StrAppend(&out, "; justified: ", Text(e.json["justified"]));
+  if (e.json.contains("rotated_to_version")) {
+    const int64_t v = e.Int("rotated_to_version");
+    absl::StrAppend(&out, v > 0 ? absl::StrCat("; rotated to version ", v) : "; not rotated");
   }
-  for (const char* key : {"rotated", "credential_rotated"}) {
-    if (e.json.contains(key)) absl::StrAppend(&out, "; rotated: ", Text(e.json[key]));
-  }
+  if (!e.Str("progress").empty()) absl::StrAppend(&out, " (", e.Str("progress"), ")");
   return out;
 }
 
