@@ -83,6 +83,10 @@ TEST_CASE("Hardware adversarial: fetch by anyone but the requester", "[core][hsm
   World w;
   testing::FetchByAnyoneButTheRequesterIsRefused(w.adv);
 }
+TEST_CASE("Hardware adversarial: a release key used by an earlier request", "[core][hsm][tpm]") {
+  World w;
+  testing::ReusedReleaseKeyIsRefused(w.adv);
+}
 TEST_CASE("Hardware adversarial: release while the TPM is unreachable", "[core][hsm][tpm]") {
   World w;
   testing::ReleaseWhileTheTpmIsUnreachableIsRefused(w.adv);

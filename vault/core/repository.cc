@@ -70,8 +70,14 @@ CREATE TABLE core_release (
 ) STRICT;
 )sql";
 
+// Release keys are looked up on every new request (each must be fresh).
+constexpr char kSchemaV2[] = R"sql(
+CREATE INDEX core_request_by_release_key ON core_request(release_key);
+)sql";
+
 const std::vector<store::sqlite::Migration>& Steps() {
-  static const auto* steps = new std::vector<store::sqlite::Migration>{{"core", 1, kSchemaV1}};
+  static const auto* steps =
+      new std::vector<store::sqlite::Migration>{{"core", 1, kSchemaV1}, {"core", 2, kSchemaV2}};
   return *steps;
 }
 
@@ -276,6 +282,13 @@ absl::Status InsertRequest(Txn& txn, const RequestRecord& r) {
       .BindInt64(10, r.created_at)
       .BindInt64(11, r.approval_deadline);
   return stmt->Run();
+}
+
+absl::StatusOr<bool> ReleaseKeyUsed(Txn& txn, std::string_view release_key) {
+  BG_ASSIGN_OR_RETURN(auto stmt, txn.Prepare("SELECT 1 FROM core_request WHERE release_key = ? "
+                                             "LIMIT 1"));
+  stmt->BindBlob(1, release_key);
+  return stmt->Step();
 }
 
 absl::Status UpdateRequestState(Txn& txn, std::string_view id, RequestState from,

@@ -7,7 +7,8 @@
 //   core_identity    name, roles, signing key, active
 //   core_credential  id, current version, sealed|exposed, policy, commitment
 //   core_share       (credential, version, index) -> custodian, envelope, tag
-//   core_request     one row per request and its lifecycle state
+//   core_request     one row per request and its lifecycle state (indexed by
+//                    state and by release key)
 //   core_decision    (request, custodian) -> approve|deny, statement, signature
 //   core_release     request -> release box until fetched or expired
 //
@@ -65,6 +66,9 @@ absl::StatusOr<std::vector<ShareRecord>> LoadShares(store::Txn& txn, std::string
 
 absl::StatusOr<std::optional<RequestRecord>> FindRequest(store::Txn& txn, std::string_view id);
 absl::Status InsertRequest(store::Txn& txn, const RequestRecord& record);
+// True when any request, in any state, was filed with `release_key`
+// (indexed: core_request_by_release_key).
+absl::StatusOr<bool> ReleaseKeyUsed(store::Txn& txn, std::string_view release_key);
 // Moves the request from `from` to `to` with `note`, only if it is still in
 // `from` (compare-and-set) and the lifecycle allows it. FAILED_PRECONDITION
 // otherwise, naming the state it is in.

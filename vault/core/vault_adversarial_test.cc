@@ -76,6 +76,10 @@ TEST_CASE("Adversarial: fetch by anyone but the requester", "[adversarial]") {
   FakeWorld f;
   FetchByAnyoneButTheRequesterIsRefused(f.world);
 }
+TEST_CASE("Adversarial: a release key used by an earlier request", "[adversarial]") {
+  FakeWorld f;
+  ReusedReleaseKeyIsRefused(f.world);
+}
 TEST_CASE("Adversarial: release while the TPM is unreachable", "[adversarial]") {
   FakeWorld f;
   ReleaseWhileTheTpmIsUnreachableIsRefused(f.world);

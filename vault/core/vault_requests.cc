@@ -60,6 +60,17 @@ absl::Status CheckReleaseKey(std::string_view key, base::Random& random) {
   return probe.status();
 }
 
+// Every request has its own release key: a reused one would let whoever held
+// an earlier request's private key open this one's release box.
+absl::Status CheckReleaseKeyUnused(store::Txn& txn, std::string_view key) {
+  BG_ASSIGN_OR_RETURN(bool used, repo::ReleaseKeyUsed(txn, key));
+  if (!used) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("request.release_key: X25519 key ", base::HexEncode(key),
+                   " was already used by an earlier request; every request needs a fresh key (the "
+                   "breakglass CLI generates one per request)"));
+}
+
 // The requester may hold a share, but the quorum must be reachable without them.
 absl::Status CheckQuorumWithout(const QuorumPolicy& policy, std::string_view requester) {
   std::set<std::string> others;
@@ -88,6 +99,7 @@ absl::StatusOr<RequestRecord> Vault::CreateRequest(std::string_view actor,
     BG_RETURN_IF_ERROR(policy.CheckIncident(in.incident));
     BG_RETURN_IF_ERROR(policy.CheckReason(in.reason));
     BG_RETURN_IF_ERROR(CheckQuorumWithout(policy, actor));
+    BG_RETURN_IF_ERROR(CheckReleaseKeyUnused(txn, in.release_key));
     r.version = cred.version;
     r.approval_deadline = absl::ToInt64Seconds(policy.spec().approval_window);
     return absl::OkStatus();
@@ -111,6 +123,8 @@ absl::StatusOr<RequestRecord> Vault::CreateRequest(std::string_view actor,
         if (cred.version != r.version) {
           return absl::AbortedError("credential was rotated while the request was filed; retry");
         }
+        // Again in the writing transaction: two requests racing with one key.
+        BG_RETURN_IF_ERROR(CheckReleaseKeyUnused(txn, r.release_key));
         BG_RETURN_IF_ERROR(repo::InsertRequest(txn, r));
         VaultEvent e = MakeEvent("request", r.requester, r.id, r.created_at);
         e.incident = r.incident;

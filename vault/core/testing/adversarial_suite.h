@@ -15,7 +15,10 @@
 #include <thread>
 #include <vector>
 
+#include "vault/base/encoding.h"
+#include "vault/base/random.h"
 #include "vault/core/testing/vault_harness.h"
+#include "vault/crypto/release_box.h"
 
 namespace breakglass::core::testing {
 
@@ -235,6 +238,28 @@ inline void FetchByAnyoneButTheRequesterIsRefused(AdversarialWorld& w) {
                    [&] { return w.h->vault().Fetch(who, r.id); });
   }
   CHECK(w.h->FetchAndOpen("alice", r.id).ok());
+}
+
+// A request must bring a release key no earlier request used — whoever holds
+// that key's private half could otherwise open this request's release box.
+inline void ReusedReleaseKeyIsRefused(AdversarialWorld& w) {
+  base::SystemRandom random;
+  auto pair = crypto::release_box::Generate(random);
+  REQUIRE(pair.ok());
+  const NewRequest ask{"db-root", std::string(kIncident), std::string(kReason), pair->public_key};
+  auto first = w.h->vault().CreateRequest("alice", ask);
+  REQUIRE(first.ok());
+  for (const char* who : {"alice", "rita"}) {
+    RequireRefused(*w.h, absl::StatusCode::kInvalidArgument,
+                   "request.release_key: X25519 key " + base::HexEncode(pair->public_key) +
+                       " was already used by an earlier request",
+                   [&] { return w.h->vault().CreateRequest(who, ask); });
+  }
+  // Still refused once the first request is over.
+  REQUIRE(w.h->vault().Cancel("alice", first->id, "filed by mistake").ok());
+  RequireRefused(*w.h, absl::StatusCode::kInvalidArgument, "already used",
+                 [&] { return w.h->vault().CreateRequest("alice", ask); });
+  CHECK(w.h->File("alice").ok());  // a fresh key is fine
 }
 
 inline void ReleaseWhileTheTpmIsUnreachableIsRefused(AdversarialWorld& w) {
