@@ -217,6 +217,12 @@ const std::vector<Field>& Schema() {
        BG_STR(incident_check, ca_file), nullptr, OptionalAbsolutePath},
       {"incident_check.timeout_ms", "Time allowed for the incident check's answer.", nullptr,
        BG_STR(incident_check, timeout_ms), nullptr, 100, 60000},
+      {"maintenance.interval_seconds",
+       "Seconds between two rounds of the periodic tasks (the first runs at start-up):\n"
+       "pending requests past their approval window become expired, unfetched releases\n"
+       "past their use window are dropped, each with its audit event. A request can thus\n"
+       "stay pending up to this long after its window closed (no approval counts then).",
+       nullptr, BG_STR(maintenance, interval_seconds), nullptr, 1, 3600},
       {"logging.level", "Log level: trace, debug, info, warn or error. Secrets are never logged.",
        BG_STR(logging, level), nullptr, LogLevel},
   };
@@ -226,6 +232,15 @@ const std::vector<Field>& Schema() {
 #undef BG_STR
 
 std::string_view SectionOf(std::string_view key) { return key.substr(0, key.find('.')); }
+
+std::string Sections() {
+  std::vector<std::string> sections;
+  for (const Field& f : Schema()) {
+    const std::string section(SectionOf(f.key));
+    if (sections.empty() || sections.back() != section) sections.push_back(section);
+  }
+  return absl::StrJoin(sections, ", ");
+}
 
 std::vector<std::string> KeysIn(std::string_view section) {
   std::vector<std::string> keys;
@@ -315,9 +330,7 @@ absl::StatusOr<DaemonConfig> ParseConfig(std::string_view toml_text, std::string
     const std::string section(name.str());
     if (KeysIn(section).empty()) {
       return Error(source, node,
-                   absl::StrCat("unknown key '", section, "'; valid sections: server, tls, "
-                                "storage, hsm, tpm, firmware, anchoring, alerts, "
-                                "incident_check, logging"));
+                   absl::StrCat("unknown key '", section, "'; valid sections: ", Sections()));
     }
     if (!node.is_table()) return Error(source, node, "[" + section + "] must be a table");
     absl::Status applied = ApplySection(section, *node.as_table(), source, config);

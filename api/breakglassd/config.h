@@ -86,6 +86,9 @@ struct DaemonConfig {
     std::string ca_file;
     int64_t timeout_ms = 5000;
   } incident_check;
+  struct Maintenance {
+    int64_t interval_seconds = 30;
+  } maintenance;
   struct Logging {
     std::string level = "info";
   } logging;

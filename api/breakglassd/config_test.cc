@@ -88,6 +88,25 @@ TEST_CASE("BadStringValuesAreNamedWithWhatIsExpected", "[config]") {
   CHECK(Contains(ErrorOf("[tpm]\ntcti = \"\"\n"), "tpm.tcti"));
 }
 
+TEST_CASE("TheMaintenanceIntervalDefaultsTo30SecondsAndIsValidated", "[config]") {
+  absl::StatusOr<DaemonConfig> defaults = ParseConfig("", "test.toml");
+  REQUIRE(defaults.ok());
+  CHECK(defaults->maintenance.interval_seconds == 30);
+  absl::StatusOr<DaemonConfig> set = ParseConfig("[maintenance]\ninterval_seconds = 5\n", "t");
+  REQUIRE(set.ok());
+  CHECK(set->maintenance.interval_seconds == 5);
+  CHECK(Contains(ErrorOf("[maintenance]\ninterval_seconds = 0\n"),
+                 "test.toml:2: maintenance.interval_seconds: 0 is out of range 1..3600"));
+  CHECK(Contains(ErrorOf("[maintenance]\ninterval_seconds = \"30s\"\n"),
+                 "maintenance.interval_seconds: expected an integer"));
+  CHECK(Contains(ErrorOf("[maintenance]\ninterval = 30\n"),
+                 "unknown key 'maintenance.interval'; valid keys in [maintenance]: "
+                 "interval_seconds"));
+  CHECK(Contains(ErrorOf("[maintenanse]\n"),
+                 "valid sections: server, tls, storage, hsm, tpm, firmware, anchoring, alerts, "
+                 "incident_check, maintenance, logging"));
+}
+
 TEST_CASE("ATomlSyntaxErrorNamesTheLine", "[config]") {
   CHECK(Contains(ErrorOf("[server]\nlisten = \n"), "test.toml:2:"));
 }
@@ -108,7 +127,7 @@ TEST_CASE("TheExampleUncommentedParsesToTheDefaults", "[config]") {
       toml += line + "\n";
     }
   }
-  CHECK(settings == 41);
+  CHECK(settings == 42);
   absl::StatusOr<DaemonConfig> config = ParseConfig(toml, "example");
   REQUIRE(config.ok());
   const DaemonConfig defaults;

@@ -6,6 +6,10 @@
 //   breakglassd --config FILE --check  validate the configuration and exit
 //   breakglassd --print-example-config print every key with its default
 //
+// Once the appliance is open, the periodic tasks (maintenance.h: request and
+// release expiry) run on their own thread, first at start-up and then every
+// [maintenance] interval_seconds; SIGTERM stops them before the API drains.
+//
 // Exit codes: 0 stopped cleanly (SIGTERM/SIGINT), 1 failed at run time (a
 // component could not be opened: the message names it), 2 bad command line or
 // configuration (the message names the key), 3 refused to start because the
@@ -25,10 +29,13 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "api/breakglassd/appliance.h"
 #include "api/breakglassd/config.h"
+#include "api/breakglassd/maintenance.h"
 #include "api/server/handlers.h"
 #include "api/server/identity_resolver.h"
 #include "api/server/store_identity_resolver.h"
@@ -170,6 +177,13 @@ int Serve(const DaemonConfig& config, const sigset_t& stop_signals, spdlog::logg
   log.info("appliance {}", (*appliance)->vault() != nullptr
                                ? "provisioned; anchoring start-up check passed"
                                : "not provisioned: waiting for `breakglass init`");
+  const absl::Duration interval = absl::Seconds(config.maintenance.interval_seconds);
+  std::vector<PeriodicTask> tasks = MaintenanceTasks(appliance->get());
+  std::vector<std::string> names;
+  for (const PeriodicTask& t : tasks) names.push_back(t.name);
+  log.info("maintenance: {} now and every {}", absl::StrJoin(names, ", "),
+           absl::FormatDuration(interval));
+  std::unique_ptr<Maintenance> maintenance = Maintenance::Start(std::move(tasks), interval, &log);
   StoreIdentityResolver store(appliance->get());
   BootstrapOperatorResolver identities(config.server.bootstrap_operator, &store);
   Handlers handlers(appliance->get());
@@ -185,6 +199,7 @@ int Serve(const DaemonConfig& config, const sigset_t& stop_signals, spdlog::logg
   sigwait(&stop_signals, &signo);
   log.info("{} received: draining (up to {} s)", strsignal(signo),
            config.server.drain_timeout_seconds);
+  maintenance->Stop();
   (*server)->Shutdown();
   log.info("stopped");
   return kExitOk;
