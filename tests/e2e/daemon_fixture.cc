@@ -49,6 +49,13 @@ void DaemonDir::StartHardware() {
   WriteFile(config(), ValidConfig());
 }
 
+std::vector<fs::path> DaemonDir::hardware_dirs() const {
+  std::vector<fs::path> dirs;
+  if (hsm_) dirs.push_back(hsm_->dir());
+  if (tpm_) dirs.push_back(tpm_->state_dir());
+  return dirs;
+}
+
 std::string DaemonDir::ValidConfig() const {
   const std::string pin = hsm_ ? hsm_->pin_file().string() : "/nonexistent/pin";
   const std::string tcti = tpm_ ? tpm_->Tcti() : "swtpm:host=127.0.0.1,port=1";

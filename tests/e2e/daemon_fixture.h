@@ -36,6 +36,8 @@ class DaemonDir final {
   // (REQUIRE) when either cannot start: missing SoftHSM2/swtpm is a failure.
   void StartHardware();
   ::breakglass::testing::SwtpmProcess& tpm() { return *tpm_; }
+  // The token directory and the TPM state directory (outside root()).
+  std::vector<std::filesystem::path> hardware_dirs() const;
 
   const std::filesystem::path& root() const { return dir_.path(); }
   std::filesystem::path pki() const { return root() / "pki"; }

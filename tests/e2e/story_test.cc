@@ -5,11 +5,14 @@
 //   a 2-of-3 credential → erin requests with incident + reason while `watch`
 //   shows it → her approval is refused → alice (Ed25519) and bob (P-256)
 //   approve, signing the canonical statement → erin fetches and decrypts →
-//   a second fetch is refused → the operator rotates the credential → rita
-//   (reviewer) and audrey (auditor) make the incident report, re-verified
-//   against the keys from init → audrey exports the bundle and verifies it
-//   offline against the keys from init → an older copy of the state dir makes
-//   breakglassd refuse to start, naming the counter and both values.
+//   a second fetch is refused → no copy of the credential (raw, hex or
+//   base64) is in any file but erin's --out file: breakglassd's state dir
+//   and log, the token, the TPM state, the CLI state dirs → the operator
+//   rotates the credential → rita (reviewer) and audrey (auditor) make the
+//   incident report, re-verified against the keys from init → audrey exports
+//   the bundle and verifies it offline against the keys from init → an older
+//   copy of the state dir makes breakglassd refuse to start, naming the
+//   counter and both values.
 #include <signal.h>
 
 #include <catch2/catch.hpp>
@@ -20,6 +23,9 @@
 #include "absl/strings/str_cat.h"
 #include "api/testing/test_env.h"
 #include "tests/e2e/daemon_fixture.h"
+#include "tests/e2e/secret_scan.h"
+#include "vault/base/encoding.h"
+#include "vault/base/random.h"
 
 namespace breakglass::e2e {
 namespace {
@@ -30,7 +36,14 @@ using api::testing::CommandResult;
 using api::testing::ReadFile;
 using api::testing::RunCommand;
 
-constexpr char kSecret[] = "correct horse battery staple";
+// 32 random bytes per run: distinctive, binary, found by the scan below in
+// any form it could be written in.
+std::string RandomSecret() {
+  base::SystemRandom random;
+  auto bytes = random.Bytes(32);
+  REQUIRE(bytes.ok());
+  return *bytes;
+}
 const std::vector<std::string> kPeople = {"operator", "alice", "bob",   "carol",
                                           "erin",     "rita",  "audrey"};
 
@@ -71,7 +84,7 @@ void Stop(ChildProcess& daemon) {
 }
 
 // init, identities (custodians and rita with signing keys), a 2-of-3 credential.
-nlohmann::json Provision(const DaemonDir& dir) {
+nlohmann::json Provision(const DaemonDir& dir, const std::string& secret) {
   const nlohmann::json init = nlohmann::json::parse(
       Ok(dir, "operator", {"init", "--log-origin", "breakglass.test/story", "--json"}));
   CHECK(init.at("log_verifier_key").get<std::string>().rfind("breakglass.test/story+", 0) == 0);
@@ -86,7 +99,7 @@ nlohmann::json Provision(const DaemonDir& dir) {
   Ok(dir, "operator",
      {"credential", "add", "db-root", "--factor", "dba:2:alice,bob,carol", "--incident-pattern",
       "INC-[0-9]+", "--deny-threshold", "2"},
-     kSecret);
+     secret);
   CHECK(Contains(Ok(dir, "operator", {"credential", "list"}), "db-root"));
   const std::string people = Ok(dir, "audrey", {"identity", "list"});
   for (const std::string& who : kPeople) CHECK(Contains(people, who));
@@ -148,6 +161,32 @@ void CheckReport(const DaemonDir& dir, const nlohmann::json& init, const std::st
   CHECK(Contains(requester.output, "needs role"));
 }
 
+// The released credential never reached a disk or a log: not breakglassd's
+// state dir (SQLite db, -wal, -shm, the copy from before the incident), its
+// captured stdout/stderr, the token or the TPM state, the CLI's state dirs,
+// watch output, report or bundle — only `out`, the file erin asked for. A
+// copy planted in erin's state dir must be found, or the scan proves nothing.
+void RequireNoCopyOfTheSecret(const DaemonDir& dir, const std::string& secret, const fs::path& out,
+                              const std::string& request_id) {
+  std::vector<fs::path> roots = dir.hardware_dirs();
+  roots.push_back(dir.root());
+  const std::vector<std::string> found = FilesContainingSecret(roots, secret, {out});
+  for (const std::string& f : found) FAIL_CHECK("the credential is in " << f);
+  CHECK(found.empty());
+  const fs::path planted = dir.root() / "cli" / "erin" / "planted-by-test";
+  api::testing::WriteFile(planted, "x" + base::HexEncode(secret) + "\n");
+  const std::vector<std::string> sanity = FilesContainingSecret(roots, secret, {out});
+  CHECK(sanity == std::vector<std::string>{planted.string() + ": hex"});
+  fs::remove(planted);
+  // ...and the scan reads the appliance's database (or its WAL): the request
+  // id is in it.
+  bool db_read = false;
+  for (const std::string& f : FilesContainingSecret(roots, request_id)) {
+    db_read |= Contains(f, (dir.state() / "breakglass.db").string());
+  }
+  CHECK(db_read);
+}
+
 std::string Approve(const DaemonDir& dir, const std::string& who, const std::string& id) {
   return Ok(dir, who,
             {"approve", id, "--yes", "--key", (dir.root() / (who + ".sign.pem")).string()});
@@ -159,10 +198,11 @@ TEST_CASE("TheBreakGlassStoryOnSoftHsmAndSwtpm", "[e2e][hsm][tpm]") {
   for (const char* who : {"alice", "bob", "carol", "rita"}) {
     MakeSigningKey(dir.root(), who, std::string(who) == "alice");
   }
+  const std::string secret = RandomSecret();
   nlohmann::json init;
   {
     ChildProcess first = dir.StartDaemon();
-    init = Provision(dir);
+    init = Provision(dir, secret);
     Stop(first);
   }
   // The state as it was before the incident, for the rollback at the end.
@@ -203,14 +243,15 @@ TEST_CASE("TheBreakGlassStoryOnSoftHsmAndSwtpm", "[e2e][hsm][tpm]") {
 
   const fs::path out = dir.root() / "db-root.secret";
   Ok(dir, "erin", {"fetch", id, "--out", out.string()});
-  CHECK(ReadFile(out) == kSecret);
+  CHECK(ReadFile(out) == secret);
   const fs::perms owner_rw = fs::perms::owner_read | fs::perms::owner_write;
   CHECK((fs::status(out).permissions() & fs::perms::all) == owner_rw);
   const CommandResult again = dir.Cli("erin", {"fetch", id});
   INFO(again.output);
   CHECK(again.exit_code != 0);
   CHECK(Contains(again.output, "already"));
-  CHECK(!Contains(again.output, kSecret));
+  CHECK(!Contains(again.output, secret));
+  RequireNoCopyOfTheSecret(dir, secret, out, id);
 
   // The incident closes with a rotation (which also anchors the routine
   // fetch events), then the report.
@@ -228,6 +269,7 @@ TEST_CASE("TheBreakGlassStoryOnSoftHsmAndSwtpm", "[e2e][hsm][tpm]") {
   CHECK(release_after == release_before + 1);
   CHECK(checkpoint_after > checkpoint_before);
   Stop(daemon);
+  RequireNoCopyOfTheSecret(dir, secret, out, id);  // the WAL checkpointed into the db
 
   // Restore the older state: breakglassd refuses to start, with the numbers.
   fs::remove_all(dir.state());
@@ -240,7 +282,7 @@ TEST_CASE("TheBreakGlassStoryOnSoftHsmAndSwtpm", "[e2e][hsm][tpm]") {
   const std::string checkpoint_text = absl::StrCat(
       "checkpoint counter is ", checkpoint_after, " but the audit log states ", checkpoint_before);
   CHECK((Contains(refused.output, release_text) || Contains(refused.output, checkpoint_text)));
-  CHECK(!Contains(refused.output, kSecret));
+  CHECK(!Contains(refused.output, secret));
 }
 
 }  // namespace
