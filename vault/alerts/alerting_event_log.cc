@@ -15,13 +15,14 @@ absl::Status EnqueueAlert(store::Txn& txn, const core::VaultEvent& event,
                         "alert outbox");
 }
 
-absl::Status AlertingEventLog::Append(store::Txn& txn, const core::VaultEvent& event) {
-  BG_RETURN_IF_ERROR(inner_->Append(txn, event));
+absl::StatusOr<uint64_t> AlertingEventLog::AppendAt(store::Txn& txn,
+                                                    const core::VaultEvent& event) {
+  BG_ASSIGN_OR_RETURN(const uint64_t index, inner_->AppendAt(txn, event));
   std::span<const std::string> sinks = routing_->SinksFor(event.type);
-  if (sinks.empty()) return absl::OkStatus();
+  if (sinks.empty()) return index;
   BG_RETURN_IF_ERROR(EnqueueAlert(txn, event, sinks, *random_));
   if (wake_) wake_();
-  return absl::OkStatus();
+  return index;
 }
 
 }  // namespace breakglass::alerts

@@ -38,7 +38,7 @@ class AlertingEventLog final : public core::EventLog {
 
   // The inner Append, then the alert if `event.type` is routed. An error from
   // either aborts the caller's unit (nothing is stored).
-  absl::Status Append(store::Txn& txn, const core::VaultEvent& event) override;
+  absl::StatusOr<uint64_t> AppendAt(store::Txn& txn, const core::VaultEvent& event) override;
 
  private:
   core::EventLog* const inner_;

@@ -2,9 +2,9 @@
 //
 // Event types that may alert (kAlertableTypes): the audit event types
 // request, approval, denial, release, fetch, fetch_refused, cancel, expiry,
-// rotation, review, rollback_alarm, verification_failure, and names the
-// daemon emits or will emit outside the audit table (review_overdue,
-// hsm_failure, tpm_failure, nv_budget_low, release_pending,
+// rotation, review, review_overdue, rollback_alarm, verification_failure,
+// and names the daemon emits or will emit outside the audit table
+// (hsm_failure, tpm_failure, nv_budget_low, release_pending,
 // release_gate_bypassed). `alert_delivery` can never alert: a delivery
 // outcome alerting would feed the outbox from the dispatcher forever.
 //

@@ -23,7 +23,7 @@ struct TypeInfo {
 
 // The one table of event types. Names are part of the log format: never
 // rename or reuse one.
-constexpr std::array<TypeInfo, 23> kTypes = {{
+constexpr std::array<TypeInfo, 25> kTypes = {{
     {EventType::kRequest, "request", true},
     {EventType::kApproval, "approval", true},
     {EventType::kDenial, "denial", true},
@@ -47,6 +47,8 @@ constexpr std::array<TypeInfo, 23> kTypes = {{
     {EventType::kRollbackAlarm, "rollback_alarm", true},
     {EventType::kRollbackCleared, "rollback_cleared", true},
     {EventType::kVerificationFailure, "verification_failure", true},
+    {EventType::kReviewOverdue, "review_overdue", false},
+    {EventType::kClosed, "closed", true},
 }};
 
 constexpr bool TableFollowsEnum() {
@@ -56,7 +58,7 @@ constexpr bool TableFollowsEnum() {
   return true;
 }
 static_assert(TableFollowsEnum(), "kTypes lists every EventType in declaration order");
-static_assert(kTypes.size() == static_cast<size_t>(EventType::kVerificationFailure) + 1,
+static_assert(kTypes.size() == static_cast<size_t>(EventType::kClosed) + 1,
               "a new EventType needs its row in kTypes (and this check moved to it)");
 
 const TypeInfo& Info(EventType type) { return kTypes[static_cast<size_t>(type)]; }

@@ -62,6 +62,8 @@ enum class EventType {
   kRollbackAlarm,        // the store is behind or ahead of the TPM counters
   kRollbackCleared,      // a quorum-approved exit from the rollback state
   kVerificationFailure,  // a log, checkpoint or evidence verification failed
+  kReviewOverdue,        // a release's post-incident review is past due (repeats)
+  kClosed,               // a release is closed: credential rotated and review signed
 };
 
 // The stable name, e.g. "fetch_refused".
@@ -70,7 +72,8 @@ std::string_view EventTypeName(EventType type);
 absl::StatusOr<EventType> ParseEventType(std::string_view name);
 // True for events that change state and so are anchored before their call
 // returns; false for routine ones (fetch, fetch_refused, anchor, checkpoint,
-// alert_delivery, login_failed) that ride along with the next anchor.
+// alert_delivery, login_failed, review_overdue) that ride along with the
+// next anchor.
 bool IsStateChanging(EventType type);
 
 // "sha256:" + lower-case hex of SHA-256(value): how a sensitive value appears.

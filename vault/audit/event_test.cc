@@ -12,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kLastType = static_cast<int>(EventType::kVerificationFailure);
+constexpr int kLastType = static_cast<int>(EventType::kClosed);
 
 TEST_CASE("Event type names are stable and round-trip", "[event]") {
   REQUIRE(EventTypeName(EventType::kRequest) == "request");
@@ -20,6 +20,8 @@ TEST_CASE("Event type names are stable and round-trip", "[event]") {
   REQUIRE(EventTypeName(EventType::kIdentityAdd) == "identity_add");
   REQUIRE(EventTypeName(EventType::kAlertDelivery) == "alert_delivery");
   REQUIRE(EventTypeName(EventType::kVerificationFailure) == "verification_failure");
+  REQUIRE(EventTypeName(EventType::kReviewOverdue) == "review_overdue");
+  REQUIRE(EventTypeName(EventType::kClosed) == "closed");
   std::set<std::string_view> names;
   for (int i = 0; i <= kLastType; ++i) {
     const auto type = static_cast<EventType>(i);

@@ -12,9 +12,9 @@ audit::AnchorKind ToAudit(AnchorKind kind) {
 
 }  // namespace
 
-absl::Status AuditEventLog::Append(store::Txn& txn, const VaultEvent& event) {
+absl::StatusOr<uint64_t> AuditEventLog::AppendAt(store::Txn& txn, const VaultEvent& event) {
   BG_ASSIGN_OR_RETURN(audit::Event leaf, ToAuditEvent(event));
-  return log_->Append(txn, std::move(leaf)).status();
+  return log_->Append(txn, std::move(leaf));
 }
 
 absl::Status AuditAnchor::Ready(AnchorKind kind) { return anchorer_->Ready(ToAudit(kind)); }

@@ -19,7 +19,7 @@ namespace breakglass::core {
 class AuditEventLog final : public EventLog {
  public:
   explicit AuditEventLog(audit::AuditLog* log) : log_(log) {}
-  absl::Status Append(store::Txn& txn, const VaultEvent& event) override;
+  absl::StatusOr<uint64_t> AppendAt(store::Txn& txn, const VaultEvent& event) override;
 
  private:
   audit::AuditLog* const log_;

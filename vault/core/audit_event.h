@@ -13,6 +13,11 @@
 //                    rotation)
 //   expiry           pending -> expired, or an unfetched release box dropped
 //   fetch, fetch_refused   the single fetch and refused repeats
+//   review           a reviewer's signed review (statement + signature);
+//                    `state` "reviewed" when it signed the review
+//                    (released -> reviewed)
+//   closed           the release is closed: rotated and reviewed
+//   review_overdue   an unsigned review past due (repeats)
 //   credential_add, rotation, identity_remove
 //   identity_add     roles, key_fingerprint ("SHA256:<hex>") and signing_key
 //                    (the registered public key, PEM; "" for identities that

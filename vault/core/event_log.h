@@ -13,9 +13,11 @@
 #ifndef BREAKGLASS_VAULT_CORE_EVENT_LOG_H_
 #define BREAKGLASS_VAULT_CORE_EVENT_LOG_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "vault/core/flat_json.h"
 #include "vault/store/txn.h"
@@ -35,9 +37,14 @@ struct VaultEvent {
 class EventLog {
  public:
   virtual ~EventLog() = default;
-  // Appends `event` within `txn`. An error aborts the caller's unit, so the
-  // state change is not stored either.
-  virtual absl::Status Append(store::Txn& txn, const VaultEvent& event) = 0;
+  // Appends `event` within `txn` and returns its leaf index in the audit log
+  // (its `seq`; valid once the unit commits). An error aborts the caller's
+  // unit, so the state change is not stored either.
+  virtual absl::StatusOr<uint64_t> AppendAt(store::Txn& txn, const VaultEvent& event) = 0;
+  // AppendAt for callers that do not need the index.
+  absl::Status Append(store::Txn& txn, const VaultEvent& event) {
+    return AppendAt(txn, event).status();
+  }
 };
 
 }  // namespace breakglass::core

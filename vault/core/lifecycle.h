@@ -11,6 +11,11 @@
 // release event logged and anchored) are both entered in the transaction that
 // records the final approval, each with its own audit event. Every transition
 // is one audit event written in the same transaction as the state change.
+// `reviewed` is entered by the review signature that completes the required
+// number of reviewers (its `review` event). A released or reviewed request's
+// release is additionally `closed` once the credential has been rotated and
+// the review is signed (vault.h "Reviews"); that is not a request state but
+// a mark on the release, with its own `closed` event.
 //
 // Credentials have their own state: `sealed` (never released at this
 // version) or `exposed` (released at least once since the last rotation).

@@ -104,6 +104,30 @@ absl::Status ValidateScalars(const PolicySpec& spec, size_t custodians, int thre
   return absl::OkStatus();
 }
 
+absl::Status ValidateReview(const PolicySpec& spec, size_t custodians, int threshold) {
+  if (spec.reviewers_required < 1 || spec.reviewers_required > kMaxReviewersRequired) {
+    return FieldError("reviewers_required", absl::StrCat("must be between 1 and ",
+                                                         kMaxReviewersRequired, ", got ",
+                                                         spec.reviewers_required));
+  }
+  if (auto s = ValidateWindow("review_due", spec.review_due, kMaxReviewDue); !s.ok()) return s;
+  if (spec.review_overdue_repeat < kMinReviewOverdueRepeat ||
+      spec.review_overdue_repeat > kMaxReviewOverdueRepeat) {
+    return FieldError("review_overdue_repeat",
+                      absl::StrCat("must be between ", absl::FormatDuration(kMinReviewOverdueRepeat),
+                                   " and ", absl::FormatDuration(kMaxReviewOverdueRepeat), ", got ",
+                                   absl::FormatDuration(spec.review_overdue_repeat)));
+  }
+  const int64_t spare = static_cast<int64_t>(custodians) - threshold;
+  if (spec.overdue_review_extra_approvals < 0 || spec.overdue_review_extra_approvals > spare) {
+    return FieldError("overdue_review_extra_approvals",
+                      absl::StrCat("must be between 0 (off) and ", spare,
+                                   " (the custodians beyond the threshold of ", threshold,
+                                   "), got ", spec.overdue_review_extra_approvals));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 QuorumPolicy::QuorumPolicy(PolicySpec spec, std::vector<std::string> custodians, int threshold,
@@ -122,16 +146,19 @@ absl::StatusOr<QuorumPolicy> QuorumPolicy::Create(PolicySpec spec) {
     threshold += f.required;
   }
   if (auto s = ValidateScalars(spec, custodians.size(), threshold); !s.ok()) return s;
+  if (auto s = ValidateReview(spec, custodians.size(), threshold); !s.ok()) return s;
   auto incident = CompileIncident(spec.incident_pattern);
   if (!incident.ok()) return incident.status();
   return QuorumPolicy(std::move(spec), std::move(custodians), threshold, *std::move(incident));
 }
 
 Evaluation QuorumPolicy::Evaluate(const std::set<std::string>& approvals,
-                                  const std::set<std::string>& denials) const {
+                                  const std::set<std::string>& denials,
+                                  int extra_approvals) const {
   Evaluation e;
   size_t denied = 0;
   bool all_met = true;
+  int surplus = 0;  // approvals beyond what their factor requires
   std::string blocked;
   for (const Factor& f : spec_.factors) {
     int yes = 0, no = 0;
@@ -141,9 +168,15 @@ Evaluation QuorumPolicy::Evaluate(const std::set<std::string>& approvals,
     }
     denied += static_cast<size_t>(no);
     all_met &= yes >= f.required;
+    surplus += std::max(0, yes - f.required);
     if (static_cast<int>(f.custodians.size()) - no < f.required && blocked.empty()) blocked = f.name;
     if (!e.summary.empty()) e.summary += ", ";
     absl::StrAppend(&e.summary, f.name, " ", yes, "/", f.required);
+  }
+  if (extra_approvals > 0) {
+    absl::StrAppend(&e.summary, ", overdue review +", extra_approvals, " ",
+                    std::min(surplus, extra_approvals), "/", extra_approvals);
+    all_met &= surplus >= extra_approvals;
   }
   std::sort(e.approvers.begin(), e.approvers.end());
   if (denied >= static_cast<size_t>(spec_.deny_threshold)) {

@@ -16,6 +16,16 @@
 // approvals from request creation), the use window (time to fetch after
 // release), and the roles allowed to request.
 //
+// Post-incident review (issue 7; vault.h "Reviews"): how many distinct
+// reviewers must sign the review of each release (`reviewers_required`),
+// when it is due after the release (`review_due`), how often an overdue
+// review alerts again (`review_overdue_repeat`), and the blocking policy
+// `overdue_review_extra_approvals`: while a release of the credential has an
+// overdue review, every request for it needs that many approvals beyond the
+// quorum — each factor still needs its own approvals, and on top of them
+// that many more from any of the credential's custodians (each custodian
+// still counts once). 0 turns blocking off.
+//
 // Thread-safety: immutable after Create; safe to share between threads.
 #ifndef BREAKGLASS_VAULT_CORE_POLICY_H_
 #define BREAKGLASS_VAULT_CORE_POLICY_H_
@@ -40,6 +50,12 @@ inline constexpr size_t kMaxIncidentPatternLength = 256;
 inline constexpr size_t kMaxReasonLength = 4096;
 inline constexpr absl::Duration kMaxApprovalWindow = absl::Hours(24 * 7);
 inline constexpr absl::Duration kMaxUseWindow = absl::Hours(24);
+inline constexpr int kMaxReviewersRequired = 16;
+inline constexpr absl::Duration kDefaultReviewDue = absl::Hours(72);
+inline constexpr absl::Duration kMaxReviewDue = absl::Hours(24 * 365);
+inline constexpr absl::Duration kDefaultReviewOverdueRepeat = absl::Hours(24);
+inline constexpr absl::Duration kMinReviewOverdueRepeat = absl::Minutes(1);
+inline constexpr absl::Duration kMaxReviewOverdueRepeat = absl::Hours(24 * 30);
 
 struct Factor {
   std::string name;                     // e.g. "dba"
@@ -55,6 +71,11 @@ struct PolicySpec {
   absl::Duration approval_window = absl::ZeroDuration();
   absl::Duration use_window = absl::ZeroDuration();
   RoleSet requester_roles;
+  // Post-incident review (see the file comment).
+  int reviewers_required = 1;
+  absl::Duration review_due = kDefaultReviewDue;
+  absl::Duration review_overdue_repeat = kDefaultReviewOverdueRepeat;
+  int overdue_review_extra_approvals = 0;
 };
 
 // Where a request stands under a policy.
@@ -77,15 +98,22 @@ class QuorumPolicy final {
   // kMaxCustodians custodians; deny_threshold outside 1..|custodians|; the
   // incident pattern empty, too long or not a valid regex; min_reason_length
   // outside 1..kMaxReasonLength; a window not positive or over its maximum;
-  // no requester role.
+  // no requester role; reviewers_required outside 1..kMaxReviewersRequired;
+  // review_due not positive or over kMaxReviewDue; review_overdue_repeat
+  // outside kMinReviewOverdueRepeat..kMaxReviewOverdueRepeat;
+  // overdue_review_extra_approvals negative or more than the custodians
+  // beyond the threshold (the larger quorum must be reachable).
   static absl::StatusOr<QuorumPolicy> Create(PolicySpec spec);
 
   // Outcome of these decisions. Names outside every factor are ignored (the
   // caller has already refused them). kDenied when denials reach the deny
   // threshold, or when some factor can no longer be met because too many of
-  // its custodians denied; kMet when every factor has its approvals.
+  // its custodians denied; kMet when every factor has its approvals and, when
+  // `extra_approvals` > 0 (the blocking policy is in force), that many more
+  // approvals than the factors require ("..., overdue review +1 0/1").
+  // Extra approvals never make a request denied: they lapse with the block.
   Evaluation Evaluate(const std::set<std::string>& approvals,
-                      const std::set<std::string>& denials) const;
+                      const std::set<std::string>& denials, int extra_approvals = 0) const;
 
   // INVALID_ARGUMENT naming "incident" unless the pattern matches all of `id`.
   absl::Status CheckIncident(std::string_view id) const;

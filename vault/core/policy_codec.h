@@ -10,8 +10,15 @@
 //   factors             integer  number of factors
 //   incident_pattern    string
 //   min_reason_length   integer
+//   overdue_review_extra_approvals  integer  (0: blocking off)
 //   requester_roles     string   RoleSetString
+//   review_due_s        integer  seconds
+//   review_overdue_repeat_s  integer  seconds
+//   reviewers_required  integer
 //   use_window_s        integer  seconds
+//
+// The four review members were added later: a text without them (a policy
+// stored before reviews existed) decodes with their defaults (policy.h).
 //
 // Thread-safety: pure functions.
 #ifndef BREAKGLASS_VAULT_CORE_POLICY_CODEC_H_

@@ -128,3 +128,48 @@ TEST_CASE("Reasons and requester roles are checked", "[policy]") {
 
 }  // namespace
 }  // namespace breakglass::core
+
+namespace breakglass::core {
+namespace {
+
+TEST_CASE("Review settings have defaults and are validated, naming the field", "[policy]") {
+  auto p = QuorumPolicy::Create(TwoDbaOneSec());
+  REQUIRE(p.ok());
+  CHECK(p->spec().reviewers_required == 1);
+  CHECK(p->spec().review_due == absl::Hours(72));
+  CHECK(p->spec().review_overdue_repeat == absl::Hours(24));
+  CHECK(p->spec().overdue_review_extra_approvals == 0);
+  RequireFieldError([](PolicySpec& s) { s.reviewers_required = 0; }, "reviewers_required");
+  RequireFieldError([](PolicySpec& s) { s.reviewers_required = 17; }, "reviewers_required");
+  RequireFieldError([](PolicySpec& s) { s.review_due = absl::ZeroDuration(); }, "review_due");
+  RequireFieldError([](PolicySpec& s) { s.review_overdue_repeat = absl::Seconds(59); },
+                    "review_overdue_repeat");
+  RequireFieldError([](PolicySpec& s) { s.overdue_review_extra_approvals = -1; },
+                    "overdue_review_extra_approvals");
+  // 5 custodians, threshold 3: at most 2 extra approvals can be reached.
+  RequireFieldError([](PolicySpec& s) { s.overdue_review_extra_approvals = 3; },
+                    "overdue_review_extra_approvals");
+  PolicySpec two = TwoDbaOneSec();
+  two.overdue_review_extra_approvals = 2;
+  CHECK(QuorumPolicy::Create(two).ok());
+}
+
+TEST_CASE("Evaluation with extra approvals needs approvals beyond every factor's", "[policy]") {
+  auto p = QuorumPolicy::Create(TwoDbaOneSec());
+  REQUIRE(p.ok());
+  const std::set<std::string> quorum = {"ann", "bob", "sam"};
+  CHECK(p->Evaluate(quorum, {}, 0).outcome == Outcome::kMet);
+  Evaluation held = p->Evaluate(quorum, {}, 1);
+  CHECK(held.outcome == Outcome::kPending);
+  CHECK(held.summary == "dba 2/2, security 1/1, overdue review +1 0/1");
+  // An extra approval from any factor counts.
+  CHECK(p->Evaluate({"ann", "bob", "sam", "sue"}, {}, 1).outcome == Outcome::kMet);
+  CHECK(p->Evaluate({"ann", "bob", "cat", "sam"}, {}, 1).outcome == Outcome::kMet);
+  // Surplus in one factor does not stand in for another factor's approvals.
+  Evaluation missing = p->Evaluate({"ann", "bob", "cat"}, {}, 1);
+  CHECK(missing.outcome == Outcome::kPending);
+  CHECK(missing.summary == "dba 3/2, security 0/1, overdue review +1 1/1");
+}
+
+}  // namespace
+}  // namespace breakglass::core

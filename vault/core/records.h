@@ -1,5 +1,6 @@
 // The core's stored records: what a credential, a request, a custodian's
-// decision and a release look like in the state file. Plain value types; the
+// decision, a release and a reviewer's signed review look like in the state
+// file. Plain value types; the
 // SQL lives in repository.h. Times are whole Unix seconds (UTC).
 //
 // Thread-safety: value types.
@@ -64,6 +65,24 @@ struct ReleaseRecord {
   int64_t use_until = 0;
   bool anchored = false;
   std::optional<int64_t> fetched_at;
+  // Post-incident review. log_index is the leaf index of the `release`
+  // event (absent only for releases stored before reviews existed, which
+  // cannot be reviewed). review_due: when the review must be signed by.
+  std::optional<int64_t> log_index;
+  int64_t review_due = 0;
+  std::optional<int64_t> reviewed_at;         // review signed (enough reviewers)
+  std::optional<int64_t> closed_at;           // rotated and reviewed
+  std::optional<int64_t> overdue_alerted_at;  // last review_overdue event
+};
+
+// One reviewer's signed review of a release (review_statement.h).
+struct ReviewRecord {
+  std::string reviewer;
+  bool justified = false;
+  std::string statement;  // canonical JSON, as signed (after the domain line)
+  std::string signature;
+  std::string key_fingerprint;  // "SHA256:..." of the key it verified under
+  int64_t at = 0;
 };
 
 }  // namespace breakglass::core

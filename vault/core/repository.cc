@@ -2,12 +2,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "vault/base/status.h"
+#include "vault/core/internal/sql_helpers.h"
 
 namespace breakglass::core::repo {
 namespace {
 
 using store::Txn;
 using store::sqlite::Statement;
+using internal::Changed;
+using internal::Strings;
 
 constexpr char kSchemaV1[] = R"sql(
 CREATE TABLE core_identity (
@@ -75,16 +78,34 @@ constexpr char kSchemaV2[] = R"sql(
 CREATE INDEX core_request_by_release_key ON core_request(release_key);
 )sql";
 
+// Post-incident reviews. Releases stored before this step get the default
+// due time (72 h after release) and no log index (they cannot be reviewed).
+constexpr char kSchemaV3[] = R"sql(
+ALTER TABLE core_release ADD COLUMN log_index INTEGER;
+ALTER TABLE core_release ADD COLUMN review_due INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE core_release ADD COLUMN reviewed_at INTEGER;
+ALTER TABLE core_release ADD COLUMN closed_at INTEGER;
+ALTER TABLE core_release ADD COLUMN overdue_alerted_at INTEGER;
+UPDATE core_release SET review_due = released_at + 259200;
+CREATE INDEX core_release_open_reviews ON core_release(reviewed_at, review_due);
+CREATE TABLE core_review (
+  request TEXT NOT NULL REFERENCES core_request(id),
+  reviewer TEXT NOT NULL,
+  justified INTEGER NOT NULL CHECK (justified IN (0, 1)),
+  statement TEXT NOT NULL,
+  signature BLOB NOT NULL,
+  key_fingerprint TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (request, reviewer)
+) STRICT;
+)sql";
+
 const std::vector<store::sqlite::Migration>& Steps() {
-  static const auto* steps =
-      new std::vector<store::sqlite::Migration>{{"core", 1, kSchemaV1}, {"core", 2, kSchemaV2}};
+  static const auto* steps = new std::vector<store::sqlite::Migration>{
+      {"core", 1, kSchemaV1}, {"core", 2, kSchemaV2}, {"core", 3, kSchemaV3}};
   return *steps;
 }
 
-absl::Status Changed(Statement& stmt, std::string_view what) {
-  if (stmt.Changes() == 1) return absl::OkStatus();
-  return absl::NotFoundError(absl::StrCat(std::string(what), " not found"));
-}
 
 RequestRecord ReadRequest(Statement& s) {
   RequestRecord r;
@@ -111,17 +132,15 @@ ReleaseRecord ReadRelease(Statement& s) {
   r.use_until = s.ColumnInt64(5);
   r.anchored = s.ColumnInt64(6) != 0;
   if (!s.ColumnIsNull(7)) r.fetched_at = s.ColumnInt64(7);
+  if (!s.ColumnIsNull(8)) r.log_index = s.ColumnInt64(8);
+  r.review_due = s.ColumnInt64(9);
+  if (!s.ColumnIsNull(10)) r.reviewed_at = s.ColumnInt64(10);
+  if (!s.ColumnIsNull(11)) r.closed_at = s.ColumnInt64(11);
+  if (!s.ColumnIsNull(12)) r.overdue_alerted_at = s.ColumnInt64(12);
   return r;
 }
 
-absl::StatusOr<std::vector<std::string>> Strings(store::sqlite::ScopedStatement& stmt) {
-  std::vector<std::string> out;
-  while (true) {
-    BG_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) return out;
-    out.push_back(stmt->ColumnText(0));
-  }
-}
+
 
 }  // namespace
 
@@ -358,8 +377,10 @@ absl::Status InsertDecision(Txn& txn, std::string_view request, const DecisionRe
 
 absl::StatusOr<std::optional<ReleaseRecord>> FindRelease(Txn& txn, std::string_view request) {
   BG_ASSIGN_OR_RETURN(auto stmt, txn.Prepare("SELECT request, box, box_sha256, approvers, "
-                                             "released_at, use_until, anchored, fetched_at FROM "
-                                             "core_release WHERE request = ?"));
+                                             "released_at, use_until, anchored, fetched_at, "
+                                             "log_index, review_due, reviewed_at, closed_at, "
+                                             "overdue_alerted_at FROM core_release WHERE "
+                                             "request = ?"));
   stmt->BindText(1, request);
   BG_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::nullopt;
@@ -369,7 +390,8 @@ absl::StatusOr<std::optional<ReleaseRecord>> FindRelease(Txn& txn, std::string_v
 absl::Status InsertRelease(Txn& txn, const ReleaseRecord& r) {
   BG_ASSIGN_OR_RETURN(auto stmt, txn.Prepare("INSERT INTO core_release (request, box, box_sha256, "
                                              "approvers, released_at, use_until, anchored, "
-                                             "fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)"));
+                                             "fetched_at, log_index, review_due) "
+                                             "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)"));
   stmt->BindText(1, r.request);
   r.box ? stmt->BindBlob(2, *r.box) : stmt->BindNull(2);
   stmt->BindText(3, r.box_sha256)
@@ -377,6 +399,8 @@ absl::Status InsertRelease(Txn& txn, const ReleaseRecord& r) {
       .BindInt64(5, r.released_at)
       .BindInt64(6, r.use_until)
       .BindInt64(7, r.anchored ? 1 : 0);
+  r.log_index ? stmt->BindInt64(8, *r.log_index) : stmt->BindNull(8);
+  stmt->BindInt64(9, r.review_due);
   return stmt->Run();
 }
 

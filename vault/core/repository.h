@@ -10,7 +10,10 @@
 //   core_request     one row per request and its lifecycle state (indexed by
 //                    state and by release key)
 //   core_decision    (request, custodian) -> approve|deny, statement, signature
-//   core_release     request -> release box until fetched or expired
+//   core_release     request -> release box until fetched or expired; the
+//                    release event's log index, review due/signed/closed
+//                    times (schema step 3)
+//   core_review      (request, reviewer) -> signed review (schema step 3)
 //
 // Errors: store errors pass through (UNAVAILABLE for storage trouble);
 // DATA_LOSS for a stored value that does not parse.
@@ -97,6 +100,27 @@ absl::Status DropReleaseBox(store::Txn& txn, std::string_view request);
 // Requests whose box is still stored and whose use window ended before `now`.
 absl::StatusOr<std::vector<std::string>> FindUnfetchedReleasesBefore(store::Txn& txn,
                                                                      int64_t now);
+
+// --- post-incident reviews ---
+// The reviews of `request`, by reviewer name.
+absl::StatusOr<std::vector<ReviewRecord>> LoadReviews(store::Txn& txn, std::string_view request);
+// ALREADY_EXISTS when this reviewer already reviewed this request.
+absl::Status InsertReview(store::Txn& txn, std::string_view request, const ReviewRecord& record);
+// Records that the review of `request` is signed (once).
+absl::Status MarkReviewSigned(store::Txn& txn, std::string_view request, int64_t now);
+// Records that the release of `request` is closed (once).
+absl::Status MarkReleaseClosed(store::Txn& txn, std::string_view request, int64_t now);
+// Records when the last review_overdue event for `request` was written.
+absl::Status MarkOverdueAlerted(store::Txn& txn, std::string_view request, int64_t now);
+// Requests whose review is not signed and was due before `now`, optionally
+// only for `credential`, by id.
+absl::StatusOr<std::vector<std::string>> FindOverdueReviews(
+    store::Txn& txn, std::optional<std::string_view> credential, int64_t now);
+// Requests for `credential` at a version before `current_version` whose
+// review is signed and whose release is not yet closed, by id.
+absl::StatusOr<std::vector<std::string>> FindClosableReleases(store::Txn& txn,
+                                                              std::string_view credential,
+                                                              int64_t current_version);
 
 }  // namespace breakglass::core::repo
 

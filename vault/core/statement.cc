@@ -1,13 +1,13 @@
 #include "vault/core/statement.h"
 
 #include <array>
-#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "vault/base/encoding.h"
 #include "vault/base/status.h"
 #include "vault/core/flat_json.h"
 #include "vault/core/identity.h"
+#include "vault/core/internal/signed_statement.h"
 #include "vault/crypto/sha256.h"
 
 namespace breakglass::core {
@@ -32,35 +32,14 @@ FlatJson ToFlat(const ApprovalStatement& s) {
   return j;
 }
 
-absl::Status CheckHex32(std::string_view field, const std::string& v) {
-  bool ok = v.size() == 64;
-  for (char c : v) ok &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-  if (!ok) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "statement.", std::string(field), ": must be 64 lower-case hex characters (32 bytes)"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckIncidentText(const std::string& v) {
-  bool ok = !v.empty() && v.size() <= 128;
-  for (char c : v) ok &= c > 0x20 && c < 0x7F && c != '"' && c != '\\';
-  if (!ok) {
-    return absl::InvalidArgumentError(
-        "statement.incident: must be 1 to 128 printable ASCII characters without spaces, "
-        "quotes or backslashes");
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Validate(const ApprovalStatement& s) {
   BG_RETURN_IF_ERROR(ValidateName("statement.request", s.request_id));
   BG_RETURN_IF_ERROR(ValidateName("statement.credential", s.credential_id));
   BG_RETURN_IF_ERROR(ValidateName("statement.requester", s.requester));
   BG_RETURN_IF_ERROR(ValidateName("statement.custodian", s.custodian));
-  BG_RETURN_IF_ERROR(CheckIncidentText(s.incident));
-  BG_RETURN_IF_ERROR(CheckHex32("reason_sha256", s.reason_sha256));
-  BG_RETURN_IF_ERROR(CheckHex32("release_key", s.release_key));
+  BG_RETURN_IF_ERROR(internal::CheckIncidentText("statement.incident", s.incident));
+  BG_RETURN_IF_ERROR(internal::CheckHex32("statement.reason_sha256", s.reason_sha256));
+  BG_RETURN_IF_ERROR(internal::CheckHex32("statement.release_key", s.release_key));
   if (s.credential_version < 1) {
     return absl::InvalidArgumentError("statement.credential_version: must be at least 1");
   }
@@ -72,11 +51,6 @@ absl::StatusOr<Decision> ParseDecision(const std::string& v) {
   if (v == "approve") return Decision::kApprove;
   if (v == "deny") return Decision::kDeny;
   return absl::InvalidArgumentError("statement.decision: must be \"approve\" or \"deny\"");
-}
-
-std::string Render(const FlatJson::Value& v) {
-  if (const auto* s = std::get_if<std::string>(&v)) return absl::StrCat("'", *s, "'");
-  return absl::StrCat(std::get<int64_t>(v));
 }
 
 }  // namespace
@@ -95,19 +69,12 @@ absl::StatusOr<std::string> ApprovalStatement::ToJson() const {
 }
 
 absl::StatusOr<std::string> ApprovalStatement::SignedBytes() const {
-  BG_ASSIGN_OR_RETURN(std::string json, ToJson());
-  return absl::StrCat(std::string(kApprovalDomain), json);
+  BG_RETURN_IF_ERROR(Validate(*this));
+  return internal::SignedBytesOf(kApprovalDomain, ToFlat(*this));
 }
 
 absl::StatusOr<ApprovalStatement> ApprovalStatement::FromJson(std::string_view json) {
-  BG_ASSIGN_OR_RETURN(FlatJson j, FlatJson::Parse(json));
-  for (const auto& [key, value] : j.members()) {
-    bool known = false;
-    for (std::string_view m : kMembers) known |= m == key;
-    if (!known) {
-      return absl::InvalidArgumentError(absl::StrCat("statement: unknown member '", key, "'"));
-    }
-  }
+  BG_ASSIGN_OR_RETURN(FlatJson j, internal::ParseStatementJson(json, kMembers));
   ApprovalStatement s;
   BG_ASSIGN_OR_RETURN(s.credential_id, j.GetString("credential"));
   BG_ASSIGN_OR_RETURN(s.credential_version, j.GetInt("credential_version"));
@@ -125,31 +92,19 @@ absl::StatusOr<ApprovalStatement> ApprovalStatement::FromJson(std::string_view j
 }
 
 absl::StatusOr<ApprovalStatement> ApprovalStatement::FromSignedBytes(std::string_view bytes) {
-  if (bytes.substr(0, kApprovalDomain.size()) != kApprovalDomain) {
-    return absl::InvalidArgumentError(
-        "statement: signed bytes must start with the line \"breakglass-approval-v1\"");
-  }
-  return FromJson(bytes.substr(kApprovalDomain.size()));
+  BG_ASSIGN_OR_RETURN(std::string_view json, internal::StripDomain(kApprovalDomain, bytes));
+  return FromJson(json);
 }
 
 absl::Status CompareStatements(const ApprovalStatement& expected,
                                const ApprovalStatement& claimed) {
-  const FlatJson e = ToFlat(expected);
-  const FlatJson c = ToFlat(claimed);
   // Most telling first: a replay differs in `request`, a forgery in `custodian`.
   static constexpr std::string_view kOrder[] = {
       "request",  "custodian", "decision",      "credential",  "credential_version",
       "requester", "incident", "reason_sha256", "expires",     "release_key"};
-  for (std::string_view key : kOrder) {
-    const auto& ev = e.members().find(key)->second;
-    const auto& cv = c.members().find(key)->second;
-    if (ev == cv) continue;
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the signed statement's ", std::string(key), " is ", Render(cv),
-        " but the request has ", Render(ev),
-        "; fetch the request again, check it, and sign the statement it shows"));
-  }
-  return absl::OkStatus();
+  return internal::CompareMembers(
+      ToFlat(expected), ToFlat(claimed), kOrder, "the request",
+      "fetch the request again, check it, and sign the statement it shows");
 }
 
 absl::Status VerifySignedStatement(const ApprovalStatement& expected,
@@ -157,14 +112,11 @@ absl::Status VerifySignedStatement(const ApprovalStatement& expected,
                                    const crypto::PublicKey& key) {
   BG_RETURN_IF_ERROR(CompareStatements(expected, claimed));
   BG_ASSIGN_OR_RETURN(std::string bytes, expected.SignedBytes());
-  absl::Status verified = key.Verify(bytes, signature);
-  if (verified.ok()) return verified;
-  return absl::Status(
-      verified.code(),
+  return internal::VerifyStatementSignature(
+      key, bytes, signature,
       absl::StrCat("the ", std::string(DecisionName(expected.decision)), " signature of custodian ",
-                   expected.custodian, " does not verify under their registered key ",
-                   key.FingerprintHex(), " (", std::string(verified.message()),
-                   "); sign the statement with the key registered for ", expected.custodian));
+                   expected.custodian),
+      expected.custodian);
 }
 
 }  // namespace breakglass::core

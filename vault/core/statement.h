@@ -28,6 +28,10 @@
 // Signatures: Ed25519 (RFC 8032, pure, over the signed bytes) or ECDSA P-256
 // with SHA-256 over the signed bytes, as crypto::PublicKey verifies them.
 //
+// The mechanics (domain line, strict parse, member comparison, signature
+// check) are shared with the review statement (review_statement.h) in
+// internal/signed_statement.h.
+//
 // Thread-safety: value types and pure functions.
 #ifndef BREAKGLASS_VAULT_CORE_STATEMENT_H_
 #define BREAKGLASS_VAULT_CORE_STATEMENT_H_

@@ -199,9 +199,11 @@ absl::StatusOr<int64_t> Vault::SealVersion(std::string_view actor, std::string_v
     BG_RETURN_IF_ERROR(repo::PutCredential(txn, record));
     BG_RETURN_IF_ERROR(repo::ReplaceShares(txn, record.id, record.version, sealed.shares));
     if (previous) BG_RETURN_IF_ERROR(CancelForRotation(txn, who, record));
-    return d_.events->Append(txn, CredentialEvent(previous ? "rotation" : "credential_add", who, record,
-                                                  policy, d_.keystore->Describe(),
-                                                  record.updated_at));
+    BG_RETURN_IF_ERROR(d_.events->Append(
+        txn, CredentialEvent(previous ? "rotation" : "credential_add", who, record, policy,
+                             d_.keystore->Describe(), record.updated_at)));
+    // A rotation closes the releases of older versions whose review is signed.
+    return previous ? CloseRotated(txn, who, record) : absl::OkStatus();
   };
   BG_RETURN_IF_ERROR(CommitAndAnchor(std::move(unit), AnchorKind::kRoutine,
                                      absl::StrCat("credential ", record.id, " v", record.version)));

@@ -30,6 +30,25 @@
 // The plaintext exists only in SecretBytes during step 2; it never reaches the
 // store, a log or an error message.
 //
+// Reviews (issue 7 "Post-incident review"; review_statement.h): every release
+// opens a review, due `review_due` after the release (policy). Reviewers
+// (active identities with role reviewer, none of them the requester or an
+// approving custodian of that request) each sign the canonical review
+// statement with their registered key, once per request; each signature is
+// a `review` event carrying the statement and signature. When
+// `reviewers_required` distinct reviewers have signed (their reviews still
+// counting: reviewer active, same registered key), the review is signed and
+// the request becomes `reviewed` in the same transaction. A release is
+// `closed` once the credential has been rotated (a later version exists) AND
+// its review is signed; whichever of rotation and review comes last writes
+// the `closed` event. CheckOverdueReviews (breakglassd calls it
+// periodically, with ExpireDue) writes `review_overdue` for each unsigned
+// review past due, again every `review_overdue_repeat`. Blocking policy: while
+// a release of a credential has an overdue review, the quorum check of every
+// request for that credential requires `overdue_review_extra_approvals` more
+// approvals (policy.h), shown in the progress text; it is evaluated at each
+// decision, so signing the review lifts it.
+//
 // Thread-safety: all methods are safe to call from many threads. Calls on the
 // same request are serialised; the store transaction re-checks state, so
 // concurrent approvals past the threshold release exactly once.
@@ -57,6 +76,7 @@
 #include "vault/core/policy.h"
 #include "vault/core/records.h"
 #include "vault/core/release_gate.h"
+#include "vault/core/review_statement.h"
 #include "vault/core/statement.h"
 #include "vault/store/transaction_runner.h"
 
@@ -90,11 +110,31 @@ struct RequestStatus {
   std::vector<DecisionRecord> decisions;
   std::string progress;  // "dba 1/2, security 0/1", or why it ended
   std::optional<ReleaseRecord> release;  // without the box
+  // Post-incident review, once released: the signed reviews, how many the
+  // credential's policy requires, the credential's version when it has been
+  // rotated since (0: not), whether the review is overdue now, and whether
+  // the release is closed (rotated and reviewed).
+  std::vector<ReviewRecord> reviews;
+  int reviewers_required = 0;
+  int64_t rotated_to_version = 0;
+  bool review_overdue = false;
+  bool closed = false;
 };
 
 struct DecisionResult {
   RequestState state = RequestState::kPending;
   std::string progress;
+};
+
+struct ReviewResult {
+  RequestState state = RequestState::kReleased;  // kReviewed once signed
+  std::string progress;                          // "reviewers 1/2"
+  bool closed = false;
+};
+
+// The requests whose review_overdue event was written by this call.
+struct OverdueReport {
+  std::vector<std::string> alerted;
 };
 
 struct ExpiryReport {
@@ -165,6 +205,30 @@ class Vault final {
   absl::StatusOr<ExpiryReport> ExpireDue();
   absl::StatusOr<RequestStatus> GetRequest(std::string_view request_id);
 
+  // --- reviews (see the file comment) ---
+  // The statement `reviewer` signs to review `request_id` with `input`, as
+  // the appliance would build it now. INVALID_ARGUMENT naming the field
+  // ("review.actions", ...); NOT_FOUND for an unknown request;
+  // FAILED_PRECONDITION when the request was never released, its credential
+  // can still be fetched (review once fetched or the use window is over), or
+  // its release predates reviews (no log index).
+  absl::StatusOr<ReviewStatement> ReviewStatementFor(std::string_view request_id,
+                                                     std::string_view reviewer,
+                                                     const ReviewInput& input);
+  // Records `actor`'s signed review. Refusals (nothing stored):
+  // INVALID_ARGUMENT (bad signature size; statement differs from the one the
+  // appliance builds now, naming the member), PERMISSION_DENIED (not an
+  // active reviewer; the requester or an approving custodian of this
+  // request; signature does not verify), ALREADY_EXISTS (reviewed before),
+  // FAILED_PRECONDITION (as ReviewStatementFor, or the review is already
+  // signed). Anchored before it returns.
+  absl::StatusOr<ReviewResult> SubmitReview(std::string_view actor, std::string_view request_id,
+                                            const ReviewStatement& statement,
+                                            std::string_view signature);
+  // Writes `review_overdue` for every unsigned review past due that has not
+  // had one within its credential's review_overdue_repeat, and anchors them.
+  absl::StatusOr<OverdueReport> CheckOverdueReviews();
+
  private:
   struct DecisionPlan;
   struct PreparedRelease;
@@ -197,6 +261,18 @@ class Vault final {
                                       std::optional<CredentialRecord> previous);
   absl::Status CancelForRotation(store::Txn& txn, std::string_view actor,
                                  const CredentialRecord& rotated);
+  // The `closed` event for each reviewed, not yet closed release of a
+  // version before `rotated`'s (vault_reviews.cc).
+  absl::Status CloseRotated(store::Txn& txn, std::string_view actor,
+                            const CredentialRecord& rotated);
+  absl::Status CloseRelease(store::Txn& txn, std::string_view actor, const RequestRecord& request,
+                            const ReleaseRecord& release, int64_t rotated_to, int64_t now);
+  struct ReviewPlan;
+  absl::StatusOr<ReviewPlan> PlanReview(std::string_view actor, std::string_view request_id,
+                                        const ReviewStatement& statement,
+                                        std::string_view signature);
+  absl::Status CommitReview(ReviewPlan& plan);
+  absl::StatusOr<bool> AlertOverdue(std::string_view request_id, int64_t now);
   absl::Status Transition(store::Txn& txn, const RequestRecord& request, RequestState to,
                           std::string_view actor, std::string_view note, int64_t now);
   int64_t NowSeconds() const;

@@ -26,6 +26,8 @@ struct Vault::DecisionPlan {
   Evaluation evaluation;  // including this decision
   int threshold = 0;
   absl::Duration use_window;
+  absl::Duration review_due;
+  int extra_approvals = 0;  // blocking policy in force (overdue review)
   int64_t now = 0;
 };
 
@@ -119,10 +121,10 @@ absl::Status CheckNotDecided(const std::vector<DecisionRecord>& decisions, const
 }
 
 Evaluation EvaluateWith(const QuorumPolicy& policy, internal::CountedDecisions counted,
-                        const DecisionRecord& added) {
+                        const DecisionRecord& added, int extra_approvals) {
   (added.decision == Decision::kApprove ? counted.approvals : counted.denials)
       .insert(added.custodian);
-  return policy.Evaluate(counted.approvals, counted.denials);
+  return policy.Evaluate(counted.approvals, counted.denials, extra_approvals);
 }
 
 }  // namespace
@@ -152,9 +154,13 @@ absl::StatusOr<Vault::DecisionPlan> Vault::PlanDecision(std::string_view actor,
     plan.decision.key_fingerprint = key.FingerprintHex();
     plan.decision.at = plan.now;
     BG_ASSIGN_OR_RETURN(auto counted, internal::CountDecisions(txn, policy, decisions));
-    plan.evaluation = EvaluateWith(policy, std::move(counted), plan.decision);
+    BG_ASSIGN_OR_RETURN(plan.extra_approvals,
+                        internal::OverdueExtraApprovals(txn, policy, plan.credential.id, plan.now));
+    plan.evaluation =
+        EvaluateWith(policy, std::move(counted), plan.decision, plan.extra_approvals);
     plan.threshold = policy.threshold();
     plan.use_window = policy.spec().use_window;
+    plan.review_due = policy.spec().review_due;
     if (plan.evaluation.outcome != Outcome::kMet) return absl::OkStatus();
     BG_ASSIGN_OR_RETURN(plan.shares, repo::LoadShares(txn, plan.credential.id,
                                                       plan.credential.version));
@@ -201,7 +207,9 @@ absl::Status Vault::CommitDecision(const DecisionPlan& plan, const PreparedRelea
     BG_ASSIGN_OR_RETURN(auto decisions, repo::LoadDecisions(txn, r.id));
     BG_RETURN_IF_ERROR(CheckNotDecided(decisions, r, custodian));
     BG_ASSIGN_OR_RETURN(auto counted, internal::CountDecisions(txn, policy, decisions));
-    const Evaluation e = EvaluateWith(policy, std::move(counted), plan.decision);
+    BG_ASSIGN_OR_RETURN(const int extra,
+                        internal::OverdueExtraApprovals(txn, policy, cred.id, plan.now));
+    const Evaluation e = EvaluateWith(policy, std::move(counted), plan.decision, extra);
     if (e.outcome != plan.evaluation.outcome || e.approvers != plan.evaluation.approvers) {
       return absl::AbortedError(absl::StrCat("request ", r.id, " changed while this decision was "
                                                                "processed; submit it again"));
@@ -241,14 +249,6 @@ absl::Status Vault::RecordRelease(store::Txn& txn, const DecisionPlan& plan,
                                   const PreparedRelease& release, CredentialRecord credential) {
   const RequestRecord& r = plan.request;
   const std::string approvers = absl::StrJoin(plan.evaluation.approvers, ",");
-  ReleaseRecord rel;
-  rel.request = r.id;
-  rel.box = release.box;
-  rel.box_sha256 = release.box_sha256;
-  rel.approvers = approvers;
-  rel.released_at = plan.now;
-  rel.use_until = release.use_until;
-  BG_RETURN_IF_ERROR(repo::InsertRelease(txn, rel));
   credential.state = CredentialState::kExposed;
   credential.updated_at = plan.now;
   BG_RETURN_IF_ERROR(repo::PutCredential(txn, credential));
@@ -271,8 +271,21 @@ absl::Status Vault::RecordRelease(store::Txn& txn, const DecisionPlan& plan,
       .Set("keystore", d_.keystore->Describe())
       .Set("box_sha256", release.box_sha256)
       .Set("use_until", release.use_until)
+      .Set("review_due", plan.now + absl::ToInt64Seconds(plan.review_due))
       .Set("state", "released");
-  return d_.events->Append(txn, e);
+  // The release row records its event's leaf index: the review statement
+  // names it.
+  BG_ASSIGN_OR_RETURN(const uint64_t index, d_.events->AppendAt(txn, e));
+  ReleaseRecord rel;
+  rel.request = r.id;
+  rel.box = release.box;
+  rel.box_sha256 = release.box_sha256;
+  rel.approvers = approvers;
+  rel.released_at = plan.now;
+  rel.use_until = release.use_until;
+  rel.log_index = static_cast<int64_t>(index);
+  rel.review_due = plan.now + absl::ToInt64Seconds(plan.review_due);
+  return repo::InsertRelease(txn, rel);
 }
 
 absl::Status Vault::FinishRelease(std::string_view request_id) {

@@ -71,17 +71,20 @@ absl::Status CheckReleaseKeyUnused(store::Txn& txn, std::string_view key) {
                    "breakglass CLI generates one per request)"));
 }
 
-// The requester may hold a share, but the quorum must be reachable without them.
-absl::Status CheckQuorumWithout(const QuorumPolicy& policy, std::string_view requester) {
+// The requester may hold a share, but the quorum (with the extra approvals
+// of the blocking policy, when in force) must be reachable without them.
+absl::Status CheckQuorumWithout(const QuorumPolicy& policy, std::string_view requester,
+                                int extra_approvals) {
   std::set<std::string> others;
   for (const std::string& c : policy.custodians()) {
     if (c != requester) others.insert(c);
   }
-  Evaluation e = policy.Evaluate(others, {});
+  Evaluation e = policy.Evaluate(others, {}, extra_approvals);
   if (e.outcome == Outcome::kMet) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
       "requester: '", std::string(requester), "' is a custodian this credential's quorum cannot do "
-      "without (", e.summary, " without them); another engineer must file the request"));
+      "without (", e.summary, " without them); another engineer must file the request",
+      extra_approvals > 0 ? ", or sign the overdue review first" : ""));
 }
 
 }  // namespace
@@ -98,7 +101,9 @@ absl::StatusOr<RequestRecord> Vault::CreateRequest(std::string_view actor,
     BG_RETURN_IF_ERROR(policy.CheckRequesterRoles(actor, who.roles));
     BG_RETURN_IF_ERROR(policy.CheckIncident(in.incident));
     BG_RETURN_IF_ERROR(policy.CheckReason(in.reason));
-    BG_RETURN_IF_ERROR(CheckQuorumWithout(policy, actor));
+    BG_ASSIGN_OR_RETURN(const int extra, internal::OverdueExtraApprovals(
+                                             txn, policy, cred.id, NowSeconds()));
+    BG_RETURN_IF_ERROR(CheckQuorumWithout(policy, actor, extra));
     BG_RETURN_IF_ERROR(CheckReleaseKeyUnused(txn, in.release_key));
     r.version = cred.version;
     r.approval_deadline = absl::ToInt64Seconds(policy.spec().approval_window);
@@ -222,6 +227,7 @@ absl::StatusOr<ExpiryReport> Vault::ExpireDue() {
 
 absl::StatusOr<RequestStatus> Vault::GetRequest(std::string_view request_id) {
   BG_RETURN_IF_ERROR(ValidateName("request_id", request_id));
+  const int64_t now = NowSeconds();
   RequestStatus out;
   if (absl::Status done = d_.runner->Read([&](store::Txn& txn) -> absl::Status {
     BG_ASSIGN_OR_RETURN(out.request, internal::LoadRequest(txn, request_id));
@@ -229,11 +235,14 @@ absl::StatusOr<RequestStatus> Vault::GetRequest(std::string_view request_id) {
     BG_ASSIGN_OR_RETURN(out.release, repo::FindRelease(txn, request_id));
     if (out.release) out.release->box.reset();
     out.progress = out.request.state_note;
-    if (out.request.state != RequestState::kPending) return absl::OkStatus();
     BG_ASSIGN_OR_RETURN(CredentialRecord cred, internal::LoadCredential(txn, out.request.credential));
     BG_ASSIGN_OR_RETURN(QuorumPolicy policy, internal::LoadPolicy(cred));
+    if (out.release) BG_RETURN_IF_ERROR(internal::AddReviewStatus(txn, policy, cred, now, out));
+    if (out.request.state != RequestState::kPending) return absl::OkStatus();
     BG_ASSIGN_OR_RETURN(auto counted, internal::CountDecisions(txn, policy, out.decisions));
-    out.progress = policy.Evaluate(counted.approvals, counted.denials).summary;
+    BG_ASSIGN_OR_RETURN(const int extra,
+                        internal::OverdueExtraApprovals(txn, policy, cred.id, now));
+    out.progress = policy.Evaluate(counted.approvals, counted.denials, extra).summary;
     return absl::OkStatus();
   }); !done.ok()) return done;
   return out;

@@ -94,6 +94,51 @@ absl::StatusOr<CountedDecisions> CountDecisions(store::Txn& txn, const QuorumPol
   return out;
 }
 
+absl::StatusOr<int> OverdueExtraApprovals(store::Txn& txn, const QuorumPolicy& policy,
+                                          std::string_view credential, int64_t now) {
+  const int extra = policy.spec().overdue_review_extra_approvals;
+  if (extra == 0) return 0;
+  BG_ASSIGN_OR_RETURN(auto overdue, repo::FindOverdueReviews(txn, credential, now));
+  return overdue.empty() ? 0 : extra;
+}
+
+absl::StatusOr<ReviewStatement> BuildReviewStatement(const RequestRecord& request,
+                                                     const ReleaseRecord& release,
+                                                     const CredentialRecord& credential,
+                                                     std::string_view reviewer,
+                                                     const ReviewInput& input) {
+  if (!release.log_index) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the release of ", request.id,
+        " was recorded before reviews existed and has no log index; it cannot be reviewed "
+        "through the appliance"));
+  }
+  ReviewStatement s;
+  s.request_id = request.id;
+  s.credential_id = request.credential;
+  s.credential_version = request.version;
+  s.requester = request.requester;
+  s.incident = request.incident;
+  s.reason_sha256 = ReasonSha256Hex(request.reason);
+  s.release_log_index = *release.log_index;
+  s.rotated_to_version = credential.version > request.version ? credential.version : 0;
+  s.reviewer = std::string(reviewer);
+  s.input = input;
+  return s;
+}
+
+absl::StatusOr<std::vector<std::string>> CountReviews(store::Txn& txn,
+                                                      const std::vector<ReviewRecord>& reviews) {
+  std::vector<std::string> out;
+  for (const ReviewRecord& r : reviews) {
+    BG_ASSIGN_OR_RETURN(auto who, repo::FindIdentity(txn, r.reviewer));
+    if (!who || !who->active || !who->HasRole(Role::kReviewer)) continue;
+    auto fingerprint = KeyFingerprint(who->signing_key_pem, "signing_key_pem");
+    if (fingerprint.ok() && *fingerprint == r.key_fingerprint) out.push_back(r.reviewer);
+  }
+  return out;
+}
+
 absl::StatusOr<std::string> KeyFingerprint(std::string_view pem, std::string_view field) {
   auto key = crypto::PublicKey::FromPem(pem);
   if (!key.ok()) {

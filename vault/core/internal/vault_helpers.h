@@ -15,8 +15,13 @@
 #include "vault/core/identity.h"
 #include "vault/core/policy.h"
 #include "vault/core/records.h"
+#include "vault/core/review_statement.h"
 #include "vault/core/statement.h"
 #include "vault/store/txn.h"
+
+namespace breakglass::core {
+struct RequestStatus;
+}  // namespace breakglass::core
 
 namespace breakglass::core::internal {
 
@@ -51,6 +56,32 @@ struct CountedDecisions {
 };
 absl::StatusOr<CountedDecisions> CountDecisions(store::Txn& txn, const QuorumPolicy& policy,
                                                 const std::vector<DecisionRecord>& decisions);
+
+// The blocking policy: `policy`'s overdue_review_extra_approvals when some
+// release of `credential` has a review past due at `now`; otherwise 0.
+absl::StatusOr<int> OverdueExtraApprovals(store::Txn& txn, const QuorumPolicy& policy,
+                                          std::string_view credential, int64_t now);
+
+// The review statement `reviewer` signs for `request` with `input`, from
+// the release and the credential as they are now. FAILED_PRECONDITION when
+// the release has no log index (stored before reviews existed).
+absl::StatusOr<ReviewStatement> BuildReviewStatement(const RequestRecord& request,
+                                                     const ReleaseRecord& release,
+                                                     const CredentialRecord& credential,
+                                                     std::string_view reviewer,
+                                                     const ReviewInput& input);
+
+// The reviewers whose review counts now: still active reviewers whose
+// registered key is the one the review verified under. Sorted.
+absl::StatusOr<std::vector<std::string>> CountReviews(store::Txn& txn,
+                                                      const std::vector<ReviewRecord>& reviews);
+
+// Fills `status`'s review members (reviews, reviewers_required,
+// rotated_to_version, review_overdue, closed) for its release (which must be
+// set), under `policy`, the credential's current one. In vault_reviews.cc.
+absl::Status AddReviewStatus(store::Txn& txn, const QuorumPolicy& policy,
+                             const CredentialRecord& credential, int64_t now,
+                             RequestStatus& status);
 
 // "SHA256:<hex>" of the registered PEM key; INVALID_ARGUMENT naming `field`
 // when it does not parse.

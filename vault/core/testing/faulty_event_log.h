@@ -18,11 +18,11 @@ class FaultyEventLog final : public EventLog {
   // `target` is borrowed and must outlive this.
   explicit FaultyEventLog(EventLog* target) : target_(target) {}
 
-  absl::Status Append(store::Txn& txn, const VaultEvent& event) override {
+  absl::StatusOr<uint64_t> AppendAt(store::Txn& txn, const VaultEvent& event) override {
     if (fail_after_.load() >= 0 && fail_after_-- == 0) {
       return absl::UnavailableError("test event log: write failed");
     }
-    return target_->Append(txn, event);
+    return target_->AppendAt(txn, event);
   }
 
   // After `skip` more successful appends, the next one fails with UNAVAILABLE.

@@ -27,8 +27,12 @@ constexpr const char* kDumps[] = {
     "quote(decision)||quote(statement)||quote(signature)||quote(key_fingerprint)||quote(at) AS r "
     "FROM core_decision ORDER BY request, custodian)",
     "SELECT group_concat(r, char(10)) FROM (SELECT quote(request)||quote(box)||quote(box_sha256)||"
-    "quote(approvers)||quote(released_at)||quote(use_until)||quote(anchored)||quote(fetched_at) "
-    "AS r FROM core_release ORDER BY request)",
+    "quote(approvers)||quote(released_at)||quote(use_until)||quote(anchored)||quote(fetched_at)||"
+    "quote(log_index)||quote(review_due)||quote(reviewed_at)||quote(closed_at)||"
+    "quote(overdue_alerted_at) AS r FROM core_release ORDER BY request)",
+    "SELECT group_concat(r, char(10)) FROM (SELECT quote(request)||quote(reviewer)||"
+    "quote(justified)||quote(statement)||quote(signature)||quote(key_fingerprint)||quote(at) AS r "
+    "FROM core_review ORDER BY request, reviewer)",
 };
 
 }  // namespace
@@ -87,7 +91,7 @@ absl::Status VaultHarness::Register(std::string_view name, RoleSet roles, bool e
   Identity id;
   id.name = std::string(name);
   id.roles = std::move(roles);
-  if (id.HasRole(Role::kCustodian)) {
+  if (id.HasRole(Role::kCustodian) || id.HasRole(Role::kReviewer)) {
     BG_ASSIGN_OR_RETURN(auto key, crypto::SigningKey::Generate(
                                       ed25519 ? crypto::SignatureAlgorithm::kEd25519
                                               : crypto::SignatureAlgorithm::kEcdsaP256Sha256));
@@ -148,6 +152,35 @@ absl::StatusOr<base::SecretBytes> VaultHarness::FetchAndOpen(std::string_view re
   auto it = release_keys_.find(request_id);
   if (it == release_keys_.end()) return absl::NotFoundError("harness: no release key");
   return crypto::release_box::Open(it->second, request_id, box);
+}
+
+absl::Status VaultHarness::AddIdentity(std::string_view name, RoleSet roles) {
+  return Register(name, std::move(roles), true);
+}
+
+absl::StatusOr<ReviewResult> VaultHarness::Review(std::string_view reviewer,
+                                                  std::string_view request_id,
+                                                  const ReviewInput& input) {
+  BG_ASSIGN_OR_RETURN(ReviewStatement st, vault_->ReviewStatementFor(request_id, reviewer, input));
+  BG_ASSIGN_OR_RETURN(std::string bytes, st.SignedBytes());
+  BG_ASSIGN_OR_RETURN(std::string sig, SignBytes(reviewer, bytes));
+  return vault_->SubmitReview(reviewer, request_id, st, sig);
+}
+
+absl::StatusOr<std::string> VaultHarness::SignBytes(std::string_view name, std::string_view bytes) {
+  absl::MutexLock lock(&mu_);
+  auto it = keys_.find(name);
+  if (it == keys_.end()) return absl::NotFoundError("harness: no key for that identity");
+  return it->second.Sign(bytes);
+}
+
+absl::StatusOr<RequestRecord> VaultHarness::Release(std::string_view requester,
+                                                    std::string_view credential) {
+  BG_ASSIGN_OR_RETURN(RequestRecord r, File(requester, credential));
+  for (const char* custodian : {"ann", "bob", "sam"}) {
+    BG_RETURN_IF_ERROR(Decide(custodian, r.id).status());
+  }
+  return r;
 }
 
 absl::Status VaultHarness::RekeyCustodian(std::string_view name) {

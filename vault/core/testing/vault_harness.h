@@ -89,6 +89,18 @@ class VaultHarness final {
                                                  std::string_view request_id);
   // Registers (or replaces) `name`'s signing key with a fresh one.
   absl::Status RekeyCustodian(std::string_view name);
+  // Registers `name` with `roles` (and, for custodians and reviewers, a
+  // fresh Ed25519 key kept here).
+  absl::Status AddIdentity(std::string_view name, RoleSet roles);
+  // Files a request as `requester` and has ann, bob and sam approve it:
+  // the request is released.
+  absl::StatusOr<RequestRecord> Release(std::string_view requester = "alice",
+                                        std::string_view credential = "db-root");
+  // Builds the review statement, signs it as `reviewer` and submits it.
+  absl::StatusOr<ReviewResult> Review(std::string_view reviewer, std::string_view request_id,
+                                      const ReviewInput& input);
+  // Signs `bytes` with `name`'s registered key.
+  absl::StatusOr<std::string> SignBytes(std::string_view name, std::string_view bytes);
 
   // Waits for writes queued before the call, then reads everything.
   absl::StatusOr<Snapshot> Snap();
