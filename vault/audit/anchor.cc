@@ -110,6 +110,63 @@ absl::Status Anchorer::RaiseAlarm(const CounterDisagreement& d) {
   return error;
 }
 
+// ---- leaving a rollback alarm ----
+
+absl::Status Anchorer::CheckStartupAlarm() const {
+  absl::MutexLock lock(&mu_);
+  if (!refusal_.has_value() || started_) {
+    return absl::FailedPreconditionError(
+        "anchor: no rollback alarm from the start-up check to clear (an alarm raised while "
+        "running is re-checked by a restart)");
+  }
+  if (stopping_) return Stopped();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RollbackFacts> Anchorer::RollbackFactsNow() {
+  BG_RETURN_IF_ERROR(CheckStartupAlarm());
+  absl::StatusOr<RollbackFacts> facts = absl::InternalError("not read");
+  BG_RETURN_IF_ERROR(deps_.runner->Read([&](store::Txn& txn) {
+    facts = ReadRollbackFacts(*deps_.log, txn, options_.origin, *deps_.checkpoint_counter,
+                              *deps_.release_counter);
+    return facts.status();
+  }));
+  return facts;
+}
+
+absl::StatusOr<StartupReport> Anchorer::ClearRollback(const RollbackClearRecord& record) {
+  absl::MutexLock serial(&clear_mu_);
+  BG_RETURN_IF_ERROR(CheckStartupAlarm());
+  const absl::Status committed = deps_.runner->Run([&](store::Txn& txn) -> absl::Status {
+    BG_ASSIGN_OR_RETURN(const RollbackFacts facts,
+                        ReadRollbackFacts(*deps_.log, txn, options_.origin,
+                                          *deps_.checkpoint_counter, *deps_.release_counter));
+    if (!facts.disagrees()) {
+      return absl::FailedPreconditionError(
+          "rollback clear: the counters agree with the log now; nothing to clear (restart "
+          "normally)");
+    }
+    if (facts.Statement() != record.statement) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "rollback clear: the log or the TPM changed since the statement was made; nothing "
+          "was cleared. The statement now is:\n",
+          facts.Statement()));
+    }
+    BG_ASSIGN_OR_RETURN(Event event, RollbackClearedEvent(facts, record));
+    return deps_.log->Append(txn, std::move(event)).status();
+  });
+  BG_RETURN_IF_ERROR(committed);
+  {
+    absl::MutexLock lock(&mu_);
+    refusal_.reset();
+  }
+  absl::StatusOr<StartupReport> report = Began(protocol_->Recover());
+  if (report.ok() || refusal().has_value()) return report;
+  return base::Annotate(report.status(),
+                        "rollback clear recorded, but anchoring it failed (the next start of "
+                        "the appliance anchors it)");
+}
+
 // ---- callers ----
 
 absl::Status Anchorer::Ready(AnchorKind kind) {

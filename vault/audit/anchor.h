@@ -22,9 +22,13 @@
 //  - Rollback alarm: a counter disagreeing with the log (at start-up or on an
 //    increment) puts the Anchorer in a refusing state — Ready and AnchorNow
 //    return RollbackError naming the counter and both values — appends a
-//    `rollback_alarm` leaf and calls on_rollback_alarm. Leaving that state is
-//    a quorum-approved operation (not here yet): a restart re-checks and, if
-//    the disagreement persists, alarms again.
+//    `rollback_alarm` leaf and calls on_rollback_alarm. A restart re-checks
+//    and, if the disagreement persists, alarms again. Leaving the state is a
+//    quorum-approved operation: after an alarm raised by Start(),
+//    RollbackFactsNow() gives the facts custodians sign (rollback_clear.h)
+//    and ClearRollback() — called with approvals the caller verified
+//    (vault/core/rollback_recovery.h) — records the clear, re-baselines the
+//    counters to the TPM's values and starts anchoring.
 //
 // Fail closed: AnchorNow returns OK only when every event committed before the
 // call is covered by a signed checkpoint anchored in the TPM (for kRelease,
@@ -61,6 +65,7 @@
 #include "absl/time/time.h"
 #include "vault/audit/anchor_event.h"
 #include "vault/audit/anchor_protocol.h"
+#include "vault/audit/rollback_clear.h"
 #include "vault/audit/startup_check.h"
 #include "vault/base/clock.h"
 
@@ -120,6 +125,24 @@ class Anchorer final {
   // anchoring on success. FAILED_PRECONDITION when not provisioned.
   absl::StatusOr<StartupReport> Start();
 
+  // While refusing after an alarm raised by Start(): the facts a rollback
+  // clear states, read now (log, latest checkpoint, both counters).
+  // FAILED_PRECONDITION when there is no such alarm; store and TPM errors.
+  absl::StatusOr<RollbackFacts> RollbackFactsNow();
+
+  // Leaves the refusing state of a Start() alarm with the approved `record`
+  // (the approvals are the caller's to verify; this records them). In ONE
+  // store transaction: re-reads the facts, and only when some counter still
+  // disagrees and record.statement is exactly their statement, appends the
+  // `rollback_cleared` leaf. Then runs the start-up check again, which makes
+  // the anchor continuing from the TPM's values, and starts anchoring; the
+  // report's actions say what was done. FAILED_PRECONDITION (nothing written)
+  // when there is no such alarm, or the facts changed since the statement
+  // was made; INVALID_ARGUMENT for a malformed record; store, TPM and HSM
+  // errors. After the clear is committed, an error of the anchor leaves it
+  // in the log: the next Start() anchors it. Calls are serialised.
+  absl::StatusOr<StartupReport> ClearRollback(const RollbackClearRecord& record);
+
   // core::Anchor::Ready: side-effect free. OK when started, not refusing, the
   // counter(s) an anchor of `kind` moves can be read and the log key answers;
   // else the refusal or the component error.
@@ -159,6 +182,8 @@ class Anchorer final {
 
   absl::StatusOr<StartupReport> Began(const absl::StatusOr<AnchorResult>& result);
   absl::Status RaiseAlarm(const CounterDisagreement& d);
+  // OK when refusing after a Start() alarm (the worker never started).
+  absl::Status CheckStartupAlarm() const;
   absl::Status RunAnchor(AnchorKind kind);
   void MaybeAnchorAged();
   void WorkerLoop();
@@ -175,6 +200,7 @@ class Anchorer final {
   // Used by one thread at a time: the Start/Provision caller, then the worker.
   const std::unique_ptr<AnchorProtocol> protocol_;
 
+  absl::Mutex clear_mu_;  // serialises ClearRollback
   mutable absl::Mutex mu_;
   bool started_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

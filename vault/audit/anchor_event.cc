@@ -227,11 +227,12 @@ absl::Status RollbackError(const CounterDisagreement& d) {
       break;
   }
   return absl::FailedPreconditionError(absl::StrCat(
-      "rollback: the TPM ", d.counter, " counter is ", d.tpm_value,
-      " but the audit log states ", d.log_value, " (", meaning,
+      "rollback: the TPM ", d.counter, " counter is ", d.tpm_value, " but the audit log states ",
+      d.log_value, " (", meaning,
       "). Releases and anchors are refused. Preserve the state directory and the TPM as "
       "they are, compare with the last exported audit bundle, and leave this state only "
-      "through the quorum-approved rollback-clear operation"));
+      "through the quorum-approved rollback-clear operation (start breakglassd with "
+      "--recover-rollback; custodians approve with `breakglass rollback approve`)"));
 }
 
 std::string CheckpointQualifyingData(std::string_view checkpoint_body) {

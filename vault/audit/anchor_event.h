@@ -41,6 +41,10 @@
 // `rollback_alarm` leaf (EventType::kRollbackAlarm): "counter" (label),
 // "log_value", "tpm_value" (integers), "problem" (RollbackProblemName).
 //
+// `rollback_cleared` leaf (EventType::kRollbackCleared): the quorum-approved
+// exit from the rollback state, which re-baselines both counters; its format
+// is in rollback_clear.h.
+//
 // Counter values are JSON integers (canonical JSON allows |v| < 2^53; a
 // larger TPM value is refused with OUT_OF_RANGE rather than truncated).
 //

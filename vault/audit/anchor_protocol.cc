@@ -168,12 +168,13 @@ absl::StatusOr<AnchorResult> AnchorProtocol::Recover() {
   last_ = found;
   AnchorResult r{*found, {}, {}, std::nullopt};
   BG_ASSIGN_OR_RETURN(r.checks, CheckCounters(found->statement, *deps_.checkpoint_counter,
-                                              *deps_.release_counter));
+                                              *deps_.release_counter, found->baseline));
   for (const CounterCheck& c : r.checks) {
     if (c.verdict != CounterVerdict::kRollback) continue;
     r.rollback = c.Disagreement();
     return r;
   }
+  if (found->baseline) return AnchorBaseline(std::move(r));
   for (const CounterCheck& c : r.checks) {
     if (c.verdict != CounterVerdict::kOneBehind) continue;
     BG_ASSIGN_OR_RETURN(r.rollback, MoveOne(c.counter, c.log_value));
@@ -189,6 +190,20 @@ absl::StatusOr<AnchorResult> AnchorProtocol::Recover() {
   }
   needs_recovery_ = false;
   covered_size_ = found->checkpoint_size();
+  return r;
+}
+
+absl::StatusOr<AnchorResult> AnchorProtocol::AnchorBaseline(AnchorResult r) {
+  const uint64_t clear_seq = r.anchor.seq;
+  needs_recovery_ = false;
+  BG_ASSIGN_OR_RETURN(AnchorResult anchored, Anchor(AnchorKind::kRoutine));
+  r.anchor = anchored.anchor;
+  r.rollback = anchored.rollback;
+  if (!r.rollback.has_value()) {
+    r.actions.push_back(absl::StrCat("anchored rollback clear leaf ", clear_seq, ": anchor leaf ",
+                                     r.anchor.seq, " states checkpoint counter ",
+                                     r.anchor.statement.checkpoint_counter));
+  }
   return r;
 }
 

@@ -23,7 +23,9 @@
 // kept), so it can always be finished after a crash.
 //
 // Recover() is the start-up check (startup_check.h) plus finishing: counters
-// one behind are incremented, step 3 is completed. After any error past step
+// one behind are incremented, step 3 is completed. When the last statement
+// is a rollback clear's baseline (rollback_clear.h) and the counters equal
+// it, Recover makes the routine anchor that continues from it. After any error past step
 // 1 the next Anchor() recovers first, so a half-done anchor is finished
 // before a new one starts — never skipped, never repeated.
 //
@@ -154,6 +156,8 @@ class AnchorProtocol final {
                                                              uint64_t stated);
   absl::StatusOr<std::optional<CounterDisagreement>> MoveAll(const LocatedAnchor& a);
   absl::StatusOr<AnchorResult> Complete(LocatedAnchor a);
+  // Recover() after a rollback clear's baseline that the counters match.
+  absl::StatusOr<AnchorResult> AnchorBaseline(AnchorResult r);
   // Step 3; true when something was done, false when it was already complete.
   absl::StatusOr<bool> Seal(const LocatedAnchor& a);
   absl::StatusOr<std::string> NoteFor(const SealPlan& plan);

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "vault/audit/rollback_clear.h"
 #include "vault/base/status.h"
 
 namespace breakglass::audit {
@@ -24,6 +25,10 @@ absl::StatusOr<std::optional<LocatedAnchor>> FindLastAnchor(AuditLog& log, store
     BG_ASSIGN_OR_RETURN(const std::string leaf, log.Leaf(txn, i - 1));
     absl::StatusOr<Event> event = Event::Parse(leaf);
     if (!event.ok()) return base::Annotate(event.status(), absl::StrCat("audit leaf ", i - 1));
+    if (event->type() == EventType::kRollbackCleared) {
+      BG_ASSIGN_OR_RETURN(AnchorStatement s, ParseRollbackClearedBaseline(*event));
+      return LocatedAnchor{i - 1, s, /*baseline=*/true};
+    }
     if (event->type() != EventType::kAnchor) continue;
     BG_ASSIGN_OR_RETURN(AnchorStatement s, ParseAnchorEvent(*event));
     return LocatedAnchor{i - 1, s};
@@ -68,12 +73,13 @@ CounterCheck JudgeCounter(std::string_view label, uint64_t log_value, uint64_t t
 
 absl::StatusOr<std::vector<CounterCheck>> CheckCounters(const AnchorStatement& last,
                                                         tpm::MonotonicCounter& checkpoint,
-                                                        tpm::MonotonicCounter& release) {
+                                                        tpm::MonotonicCounter& release,
+                                                        bool baseline) {
   std::vector<CounterCheck> out;
   for (tpm::MonotonicCounter* counter : {&release, &checkpoint}) {
     const std::string label = counter->Label();
     BG_ASSIGN_OR_RETURN(const uint64_t t, ReadCounter(*counter));
-    const bool moved = label == kCheckpointCounterLabel || last.moves_release();
+    const bool moved = !baseline && (label == kCheckpointCounterLabel || last.moves_release());
     out.push_back(JudgeCounter(label, last.ValueOf(label), t, moved));
   }
   return out;

@@ -42,14 +42,18 @@ namespace breakglass::audit {
 struct LocatedAnchor {
   uint64_t seq = 0;
   AnchorStatement statement;
+  // True for a `rollback_cleared` leaf (rollback_clear.h): it states the
+  // counters' values (its baseline, kind kRoutine) but moves none and has no
+  // checkpoint of its own; the next anchor continues from it.
+  bool baseline = false;
   // The checkpoint this anchor is bound to: the tree ending with its leaf.
   uint64_t checkpoint_size() const { return seq + 1; }
 };
 
-// The last `anchor` leaf of the log as `txn` sees it, found by reading leaves
-// backwards from the end (the last anchor is normally within a few leaves of
-// the end). nullopt when the log holds no anchor leaf. INVALID_ARGUMENT when
-// a leaf on the way does not parse; store errors.
+// The last `anchor` or `rollback_cleared` leaf of the log as `txn` sees it,
+// found by reading leaves backwards from the end (it is normally within a
+// few leaves of the end). nullopt when the log holds neither.
+// INVALID_ARGUMENT when a leaf on the way does not parse; store errors.
 absl::StatusOr<std::optional<LocatedAnchor>> FindLastAnchor(AuditLog& log, store::Txn& txn);
 
 struct ProvisionRecord {
@@ -84,11 +88,14 @@ CounterCheck JudgeCounter(std::string_view label, uint64_t log_value, uint64_t t
                           bool moved_by_last_anchor);
 
 // Reads both counters and judges them against `last`: release first, then
-// checkpoint (the order step 2 increments them). Errors: the counters' Read
-// errors annotated "tpm (<label> counter): reading".
+// checkpoint (the order step 2 increments them). With `baseline` (`last` is
+// a rollback_cleared leaf's) neither counter was moved by it: only A == T is
+// in step. Errors: the counters' Read errors annotated "tpm (<label>
+// counter): reading".
 absl::StatusOr<std::vector<CounterCheck>> CheckCounters(const AnchorStatement& last,
                                                         tpm::MonotonicCounter& checkpoint,
-                                                        tpm::MonotonicCounter& release);
+                                                        tpm::MonotonicCounter& release,
+                                                        bool baseline = false);
 
 }  // namespace breakglass::audit
 

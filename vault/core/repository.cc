@@ -203,6 +203,14 @@ absl::StatusOr<bool> AnyActiveOperator(Txn& txn) {
   return row && stmt->ColumnInt64(0) > 0;
 }
 
+absl::StatusOr<int64_t> CountActiveCustodians(Txn& txn) {
+  BG_ASSIGN_OR_RETURN(auto stmt, txn.Prepare("SELECT count(*) FROM core_identity WHERE active = 1 "
+                                             "AND signing_key_pem != '' AND "
+                                             "(',' || roles || ',') LIKE '%,custodian,%'"));
+  BG_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  return row ? stmt->ColumnInt64(0) : 0;
+}
+
 absl::StatusOr<std::optional<CredentialRecord>> FindCredential(Txn& txn, std::string_view id) {
   BG_ASSIGN_OR_RETURN(auto stmt, txn.Prepare("SELECT version, state, policy, commitment, "
                                              "commitment_key, updated_at FROM core_credential "

@@ -52,6 +52,8 @@ absl::StatusOr<std::optional<std::string>> FindIdentityWithKey(store::Txn& txn,
                                                                std::string_view except_name);
 // True when some active identity has the operator role.
 absl::StatusOr<bool> AnyActiveOperator(store::Txn& txn);
+// Active identities with the custodian role and a registered signing key.
+absl::StatusOr<int64_t> CountActiveCustodians(store::Txn& txn);
 
 absl::StatusOr<std::optional<CredentialRecord>> FindCredential(store::Txn& txn,
                                                                std::string_view id);
