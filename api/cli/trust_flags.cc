@@ -14,6 +14,10 @@ void AddTrustFlags(CLI::App& cmd, TrustFlags* flags) {
                  "The attestation key fingerprint recorded at provisioning, SHA256:HEX");
   cmd.add_option("--known-checkpoint", flags->known_checkpoint_file,
                  "A signed checkpoint you already hold: the bundle must extend it");
+  cmd.add_option("--min-clear-approvals", flags->min_clear_approvals,
+                 "A rollback clear in the log must carry at least this many valid custodian "
+                 "approvals (default 1: what the appliance required)")
+      ->check(CLI::Range(1, 64));
   cmd.add_flag("--strict", flags->strict, "Treat warnings (e.g. unpinned keys) as failures");
 }
 
@@ -22,6 +26,7 @@ absl::StatusOr<verify::VerifyOptions> VerifyOptionsFrom(const TrustFlags& flags)
   options.trusted_log_key = flags.log_key;
   options.trusted_ak_fingerprint = flags.ak_fingerprint;
   options.strict = flags.strict;
+  options.min_rollback_clear_approvals = flags.min_clear_approvals;
   if (!flags.known_checkpoint_file.empty()) {
     std::ifstream in(flags.known_checkpoint_file, std::ios::binary);
     if (!in) {

@@ -1,6 +1,7 @@
 // The auditor's trust inputs for verifying an audit bundle offline — the log
 // verifier key and attestation key fingerprint recorded at provisioning
-// (`breakglass init` prints both), a checkpoint already held, and --strict —
+// (`breakglass init` prints both), a checkpoint already held, the least
+// number of custodian approvals a rollback clear must carry, and --strict —
 // as flags shared by `audit verify` and `report`, so both commands verify
 // with exactly the same options. Depends only on vault/verify.
 //
@@ -20,10 +21,12 @@ struct TrustFlags {
   std::string log_key;
   std::string ak_fingerprint;
   std::string known_checkpoint_file;
+  uint32_t min_clear_approvals = 1;
   bool strict = false;
 };
 
-// Registers --log-key, --ak-fingerprint, --known-checkpoint and --strict on
+// Registers --log-key, --ak-fingerprint, --known-checkpoint,
+// --min-clear-approvals and --strict on
 // `cmd`, storing into `*flags` (which must outlive the parse).
 void AddTrustFlags(CLI::App& cmd, TrustFlags* flags);
 

@@ -105,6 +105,10 @@ class ExportFixture final {
     REQUIRE_FALSE(r->rollback.has_value());
   }
 
+  // The start-up check and its finishing (after a rollback clear: the anchor
+  // continuing from it). The result may report a rollback.
+  absl::StatusOr<AnchorResult> Recover() { return protocol_->Recover(); }
+
   // The standard small log (file comment).
   void Build() {
     Provision();

@@ -71,7 +71,8 @@ absl::StatusOr<ProvisionedCounter> ParseCounter(const json& counters, const char
 
 absl::StatusOr<AnchorChain> AnchorChain::Create(std::filesystem::path dir, std::string log_vkey,
                                                 std::string log_key_name,
-                                                std::string trusted_ak_fingerprint) {
+                                                std::string trusted_ak_fingerprint,
+                                                uint32_t min_clear_approvals) {
   std::error_code ec;
   std::filesystem::directory_iterator it(dir / kTpmDir, ec);
   if (ec) return BundleFailure(absl::StrCat(kTpmDir, "/ is missing or unreadable"));
@@ -87,7 +88,8 @@ absl::StatusOr<AnchorChain> AnchorChain::Create(std::filesystem::path dir, std::
     }
   }
   return AnchorChain(std::move(dir), std::move(log_vkey), std::move(log_key_name),
-                     std::move(trusted_ak_fingerprint), std::move(evidence), std::move(notes));
+                     std::move(trusted_ak_fingerprint), min_clear_approvals, std::move(evidence),
+                     std::move(notes));
 }
 
 absl::Status AnchorChain::OnLeaf(uint64_t index, std::string_view type, std::string_view leaf) {
@@ -198,14 +200,49 @@ absl::Status AnchorChain::CheckContinues(const Stated& s) const {
   } else {
     want_c = last_->checkpoint + 1;
     want_r = last_->release + (s.kind == "release" ? 1 : 0);
-    basis = absl::StrCat("the previous anchor stated checkpoint ", last_->checkpoint,
-                         ", release ", last_->release);
+    basis = last_->cleared_at.has_value()
+                ? absl::StrCat("the rollback clear at leaf ", *last_->cleared_at,
+                               " re-baselined to checkpoint ", last_->checkpoint, ", release ",
+                               last_->release)
+                : absl::StrCat("the previous anchor stated checkpoint ", last_->checkpoint,
+                               ", release ", last_->release);
   }
   if (s.checkpoint == want_c && s.release == want_r) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
       "counters out of sequence: this ", s.kind, " anchor states checkpoint ", s.checkpoint,
       ", release ", s.release, " but ", basis, ", so it must state checkpoint ", want_c,
       ", release ", want_r));
+}
+
+absl::Status AnchorChain::OnRollbackCleared(uint64_t index, std::string_view leaf,
+                                            std::string root_hex, uint64_t checkpoint_size,
+                                            std::string checkpoint_sha256_hex) {
+  if (!last_.has_value()) return LeafFailure(index, "a rollback clear before the genesis anchor");
+  ClearContext ctx{log_key_name_,
+                   index,
+                   std::move(root_hex),
+                   checkpoint_size,
+                   std::move(checkpoint_sha256_hex),
+                   last_->release,
+                   last_->checkpoint};
+  absl::StatusOr<RollbackClearSummary> clear = CheckRollbackClear(leaf, ctx, custodians_);
+  if (!clear.ok()) return LeafFailure(index, clear.status().message());
+  if (clear->approvers.size() < min_clear_approvals_) {
+    return LeafFailure(index, absl::StrCat("rollback_cleared: ", clear->approvers.size(),
+                                           " approvals, fewer than the ", min_clear_approvals_,
+                                           " this verification requires"));
+  }
+  if (unsealed_.has_value()) {
+    notes_.push_back(absl::StrCat("anchor leaf ", *unsealed_,
+                                  " was never sealed; the rollback "
+                                  "clear at leaf ",
+                                  index, " replaced it"));
+    unsealed_.reset();
+  }
+  last_ = Stated{
+      "rollback_cleared", clear->counters[1].tpm_value, clear->counters[0].tpm_value, {}, index};
+  clears_.push_back(*std::move(clear));
+  return absl::OkStatus();
 }
 
 absl::Status AnchorChain::OnTreeSize(uint64_t size, const std::optional<std::string>& body) {
@@ -329,6 +366,7 @@ void AnchorChain::FillSummary(Summary* summary) const {
     summary->ak_fingerprint = evidence_verifier_->ak().FingerprintHex();
   }
   summary->anchors = anchors_;
+  summary->rollback_clears = clears_;
   summary->sealed_anchors = sealed_anchors_;
   summary->evidence = evidence_checked_;
   for (const auto& [label, counter] : counters_) {

@@ -19,7 +19,13 @@
 //     backwards (a clock that went back is accepted only when the TPM itself
 //     flags it as not "safe", and then reported);
 //   - an anchor followed by a later anchor was completed (checkpoint and
-//     evidence are in the bundle); only the last one may be pending.
+//     evidence are in the bundle); only the last one may be pending;
+//   - the counters continue without a jump, unless a `rollback_cleared` leaf
+//     between two anchors checks out (rollback_clears.h: this log, the
+//     previous anchor's values, enough valid custodian signatures); the next
+//     anchor then continues from the TPM values it states, and the clear is
+//     listed in the summary. An anchor left unsealed before a clear (a copy
+//     of the state taken mid-anchor) is reported, not failed.
 //
 // Thread-safety: not thread-safe; one verification.
 #ifndef BREAKGLASS_VAULT_VERIFY_ANCHORS_H_
@@ -40,6 +46,7 @@
 #include "tpm/evidence/verifier.h"
 #include "vault/crypto/signature.h"
 #include "vault/verify/finding.h"
+#include "vault/verify/rollback_clears.h"
 #include "vault/verify/summary.h"
 
 namespace breakglass::verify {
@@ -58,14 +65,29 @@ class AnchorChain final {
   // `trusted_ak_fingerprint`, when not empty, pins the AK ("SHA256:<hex>").
   // Lists tpm/. A failure (finding.h) when tpm/ is missing; other files in it
   // that are not part of the layout become warnings.
+  // A rollback clear needs at least `min_clear_approvals` approvals, whatever
+  // the appliance required.
   static absl::StatusOr<AnchorChain> Create(std::filesystem::path dir, std::string log_vkey,
                                             std::string log_key_name,
-                                            std::string trusted_ak_fingerprint);
+                                            std::string trusted_ak_fingerprint,
+                                            uint32_t min_clear_approvals = 1);
 
   // Leaf `index` (already known to be canonical, with seq == index) whose
   // "type" is `type`. A failure (finding.h) names this leaf, or an earlier
   // anchor leaf whose checkpoint this one shows was withheld.
   absl::Status OnLeaf(uint64_t index, std::string_view type, std::string_view leaf);
+
+  // An `identity_add` or `identity_remove` leaf: who the custodians are.
+  void OnIdentity(std::string_view type, std::string_view leaf) {
+    custodians_.OnIdentityLeaf(type, leaf);
+  }
+
+  // The `rollback_cleared` leaf `index`. `root_hex` is the RFC 9162 root of
+  // leaves [0, index); `checkpoint_size` and `checkpoint_sha256_hex` name the
+  // latest checkpoint of size <= index (0 and "" for none). A failure names
+  // this leaf.
+  absl::Status OnRollbackCleared(uint64_t index, std::string_view leaf, std::string root_hex,
+                                 uint64_t checkpoint_size, std::string checkpoint_sha256_hex);
 
   // True when the tree reaching `size` completes an anchor leaf (seq
   // size-1): then OnTreeSize must be called even without a checkpoint.
@@ -91,6 +113,7 @@ class AnchorChain final {
     uint64_t checkpoint = 0;
     uint64_t release = 0;
     std::vector<std::string> moves;
+    std::optional<uint64_t> cleared_at;  // a rollback clear's baseline, at that leaf
   };
   struct Clock {
     uint32_t reset_count = 0;
@@ -99,12 +122,13 @@ class AnchorChain final {
   };
 
   AnchorChain(std::filesystem::path dir, std::string log_vkey, std::string log_key_name,
-              std::string trusted_ak_fingerprint, std::set<std::string> evidence_files,
-              std::vector<std::string> notes)
+              std::string trusted_ak_fingerprint, uint32_t min_clear_approvals,
+              std::set<std::string> evidence_files, std::vector<std::string> notes)
       : dir_(std::move(dir)),
         log_vkey_(std::move(log_vkey)),
         log_key_name_(std::move(log_key_name)),
         trusted_ak_fingerprint_(std::move(trusted_ak_fingerprint)),
+        min_clear_approvals_(min_clear_approvals),
         unused_evidence_(std::move(evidence_files)),
         notes_(std::move(notes)) {}
 
@@ -122,6 +146,9 @@ class AnchorChain final {
   std::string log_vkey_;
   std::string log_key_name_;
   std::string trusted_ak_fingerprint_;
+  uint32_t min_clear_approvals_;
+  CustodianRegistry custodians_;
+  std::vector<RollbackClearSummary> clears_;
   std::set<std::string> unused_evidence_;  // tpm/ files not yet matched to an anchor
 
   bool provisioned_ = false;

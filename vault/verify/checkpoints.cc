@@ -5,7 +5,9 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "vault/base/encoding.h"
 #include "vault/base/status.h"
+#include "vault/crypto/sha256.h"
 #include "vault/verify/bundle.h"
 #include "vault/verify/finding.h"
 
@@ -17,6 +19,7 @@ CheckpointEntry Open(uint64_t size, std::string file, const std::string& note,
   CheckpointEntry e;
   e.size = size;
   e.file = std::move(file);
+  e.note_sha256_hex = base::HexEncode(crypto::Sha256String(note));
   absl::StatusOr<merkle::Checkpoint> c = merkle::OpenCheckpoint(note, verifier);
   if (!c.ok()) {
     e.status = absl::InvalidArgumentError(

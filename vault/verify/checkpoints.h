@@ -30,6 +30,7 @@ struct CheckpointEntry {
   absl::Status status;            // why it does not verify, or OK
   merkle::Checkpoint checkpoint;  // valid when status is OK
   std::string body;               // its note text (the tlog-checkpoint body)
+  std::string note_sha256_hex;    // SHA-256 of the whole signed note's bytes
 };
 
 struct CheckpointSet {

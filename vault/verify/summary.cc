@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "vault/verify/verifier.h"
 
 namespace breakglass::verify {
@@ -20,6 +21,44 @@ json CountersJson(const std::vector<CounterSummary>& counters) {
                    {"last_stated", c.last_stated}});
   }
   return out;
+}
+
+json ClearsJson(const std::vector<RollbackClearSummary>& clears) {
+  json out = json::array();
+  for (const RollbackClearSummary& c : clears) {
+    json counters = json::array();
+    for (const ClearedCounter& k : c.counters) {
+      counters.push_back(
+          {{"label", k.label}, {"log_value", k.log_value}, {"tpm_value", k.tpm_value}});
+    }
+    out.push_back({{"leaf", c.leaf},
+                   {"required", c.required},
+                   {"approvers", c.approvers},
+                   {"counters", std::move(counters)}});
+  }
+  return out;
+}
+
+std::string ClearText(const RollbackClearSummary& c) {
+  std::string out =
+      absl::StrCat("ROLLBACK CLEARED at leaf ", c.leaf, " by ", absl::StrJoin(c.approvers, ", "),
+                   " (", c.approvers.size(), " approvals, ", c.required,
+                   " required; every signature verified against the custodian's "
+                   "key registered in this log):");
+  for (const ClearedCounter& k : c.counters) {
+    if (k.log_value == k.tpm_value) {
+      absl::StrAppend(&out, " ", k.label, " counter ", k.log_value, " unchanged;");
+      continue;
+    }
+    const bool ahead = k.tpm_value > k.log_value;
+    absl::StrAppend(&out, " ", k.label, " counter re-baselined from ", k.log_value, " (log) to ",
+                    k.tpm_value, " (TPM): ",
+                    ahead ? absl::StrCat(k.tpm_value - k.log_value,
+                                         " increments are not in "
+                                         "this log;")
+                          : "the TPM was behind the log;");
+  }
+  return out + " the state was rolled back or the TPM replaced, and the quorum accepted it\n";
 }
 
 json SummaryObject(const Summary& s) {
@@ -40,6 +79,7 @@ json SummaryObject(const Summary& s) {
           {"tpm_clock_first", s.tpm_clock_first},
           {"tpm_clock_last", s.tpm_clock_last},
           {"unanchored_leaves", s.unanchored_leaves},
+          {"rollback_clears", ClearsJson(s.rollback_clears)},
           {"threads", s.threads},
           {"warnings", s.warnings}};
 }
@@ -67,6 +107,7 @@ std::string Summary::ToText() const {
       "audit log of ", origin, " verified: ", leaves, " leaves (", leaf_bytes, " bytes), ",
       checkpoints, " signed checkpoints (latest covers ", latest_size, "), ", consistency_proofs,
       " consistency proofs\n");
+  for (const RollbackClearSummary& c : rollback_clears) out += ClearText(c);
   absl::StrAppend(&out, "log key: ", log_key, "\n");
   if (!ak_fingerprint.empty()) {
     absl::StrAppend(&out, "TPM: ", sealed_anchors, " of ", anchors, " anchors certified by ",

@@ -19,6 +19,21 @@ struct CounterSummary {
   uint64_t last_stated = 0;  // by the last anchor leaf (may be pending)
 };
 
+// A quorum-approved rollback clear (rollback_clears.h): the counters jumped
+// from the values the log stated to the TPM's, so events that moved them
+// (the difference) are not in this log.
+struct ClearedCounter {
+  std::string label;
+  uint64_t log_value = 0;  // stated by the log before the clear
+  uint64_t tpm_value = 0;  // held by the TPM: the new baseline
+};
+struct RollbackClearSummary {
+  uint64_t leaf = 0;
+  uint32_t required = 0;
+  std::vector<std::string> approvers;    // every signature verified offline
+  std::vector<ClearedCounter> counters;  // release, checkpoint
+};
+
 struct Summary {
   std::string origin;            // checkpoint origin = log key name
   std::string log_key;           // the verifier key checked against
@@ -37,10 +52,11 @@ struct Summary {
   uint64_t tpm_clock_first = 0;  // ms, oldest and newest evidence
   uint64_t tpm_clock_last = 0;
   uint64_t unanchored_leaves = 0;  // leaves after the latest checkpoint
+  std::vector<RollbackClearSummary> rollback_clears;  // never silent: printed first
   int threads = 1;
   std::vector<std::string> warnings;
 
-  // A few lines for a person.
+  // A few lines for a person; rollback clears first, in capitals.
   std::string ToText() const;
   // One JSON object (keys as the field names), ending without a newline.
   std::string ToJson() const;

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "vault/base/encoding.h"
 #include "vault/base/status.h"
+#include "vault/crypto/sha256.h"
 #include "vault/merkle/note.h"
 #include "vault/merkle/proof.h"
 #include "vault/merkle/verify.h"
@@ -21,6 +23,8 @@
 
 namespace breakglass::verify {
 namespace {
+
+constexpr std::string_view kClearType = "rollback_cleared";
 
 int ThreadCount(int requested) {
   if (requested > 0) return requested;
@@ -48,6 +52,7 @@ class Session final {
   absl::Status OnLeaf(const internal::LeafBatch& batch, const internal::PreparedLeaf& leaf,
                       uint64_t index);
   bool UseBlock(const internal::LeafBatch& batch, size_t j) const;
+  absl::Status OnClear(uint64_t index, std::string_view leaf, std::string root_hex);
   absl::Status AtCheckpoint(const CheckpointEntry& entry);
   void WatchNextConsistency();
   absl::Status Finish();
@@ -76,7 +81,8 @@ absl::StatusOr<Summary> Session::Run() {
   summary_.latest_size = checkpoints_.latest_size;
   if (options_.check_tpm) {
     BG_ASSIGN_OR_RETURN(chain_, AnchorChain::Create(dir_, log_key_->ToString(), log_key_->name(),
-                                                    options_.trusted_ak_fingerprint));
+                                                    options_.trusted_ak_fingerprint,
+                                                    options_.min_rollback_clear_approvals));
   } else {
     summary_.warnings.push_back("TPM anchoring NOT checked (check_tpm is off): the log key "
                                 "alone vouches for this log");
@@ -143,6 +149,7 @@ absl::Status Session::AddKnownCheckpoint() {
   CheckpointEntry entry;
   entry.size = known->size;
   entry.file = "the known checkpoint";
+  entry.note_sha256_hex = base::HexEncode(crypto::Sha256String(options_.known_checkpoint));
   entry.checkpoint = *known;
   entry.body = *merkle::FormatCheckpoint(*known);
   entries.insert(at, std::move(entry));
@@ -183,6 +190,10 @@ absl::Status Session::OnLeaf(const internal::LeafBatch& batch, const internal::P
                                        "was cut short or altered"),
                     index);
   }
+  std::string root_before;  // of leaves [0, index), for a rollback clear
+  if (chain_.has_value() && leaf.fields.type == kClearType) {
+    root_before = base::HexEncode(merkle::HashBytes(tree_.Root()));  // UseBlock kept it exact
+  }
   if (!whole_block_) {
     tree_.Append(leaf.hash);
   } else if ((index + 1) % internal::kBlockLeaves == 0) {
@@ -192,6 +203,13 @@ absl::Status Session::OnLeaf(const internal::LeafBatch& batch, const internal::P
   if (chain_.has_value() && (index <= 1 || leaf.fields.type == "anchor" ||
                              leaf.fields.type == "provision")) {
     absl::Status s = chain_->OnLeaf(index, leaf.fields.type, batch.Bytes(leaf));
+    if (!s.ok()) return Diagnose(std::move(s), index);
+  }
+  if (chain_.has_value() && leaf.fields.type.starts_with("identity_")) {
+    chain_->OnIdentity(leaf.fields.type, batch.Bytes(leaf));
+  }
+  if (chain_.has_value() && leaf.fields.type == kClearType) {
+    absl::Status s = OnClear(index, batch.Bytes(leaf), std::move(root_before));
     if (!s.ok()) return Diagnose(std::move(s), index);
   }
   const uint64_t size = index + 1;
@@ -213,15 +231,35 @@ absl::Status Session::OnLeaf(const internal::LeafBatch& batch, const internal::P
 }
 
 // Whether the block of leaves starting at batch leaf `j` can go into the tree
-// as one subtree: the helpers hashed it, and no checkpoint and no subtree a
-// consistency proof needs lies strictly inside it.
+// as one subtree: the helpers hashed it, no checkpoint and no subtree a
+// consistency proof needs lies strictly inside it, and no rollback clear
+// (which needs the root of the leaves before it) is in it.
 bool Session::UseBlock(const internal::LeafBatch& batch, size_t j) const {
   const uint64_t first = batch.first_index + j;
   const auto& entries = checkpoints_.entries;
-  return batch.HasBlock(j / internal::kBlockLeaves) &&
-         (next_checkpoint_ >= entries.size() ||
-          entries[next_checkpoint_].size >= first + internal::kBlockLeaves) &&
-         tree_.CanAppendSubtree(internal::kBlockLevel);
+  if (!batch.HasBlock(j / internal::kBlockLeaves) ||
+      (next_checkpoint_ < entries.size() &&
+       entries[next_checkpoint_].size < first + internal::kBlockLeaves) ||
+      !tree_.CanAppendSubtree(internal::kBlockLevel)) {
+    return false;
+  }
+  for (size_t k = j; k < j + internal::kBlockLeaves; ++k) {
+    if (batch.leaves[k].fields.type == kClearType) return false;
+  }
+  return true;
+}
+
+// A rollback clear: the chain checks it against the log up to here.
+absl::Status Session::OnClear(uint64_t index, std::string_view leaf, std::string root_hex) {
+  uint64_t checkpoint_size = 0;
+  std::string checkpoint_sha256;
+  if (next_checkpoint_ > 0) {
+    const CheckpointEntry& latest = checkpoints_.entries[next_checkpoint_ - 1];
+    checkpoint_size = latest.size;
+    checkpoint_sha256 = latest.note_sha256_hex;
+  }
+  return chain_->OnRollbackCleared(index, leaf, std::move(root_hex), checkpoint_size,
+                                   std::move(checkpoint_sha256));
 }
 
 absl::Status Session::AtCheckpoint(const CheckpointEntry& entry) {

@@ -20,7 +20,11 @@
 //     certified value = stated value), resetCount / restartCount / clock
 //     monotonic;
 //   - the latest checkpoint is the newest in the bundle and covers every
-//     leaf; leaves after it are reported as an unanchored tail (a warning).
+//     leaf; leaves after it are reported as an unanchored tail (a warning);
+//   - a counter jump between anchors fails, unless a quorum-approved
+//     `rollback_cleared` leaf between them explains exactly those numbers
+//     (rollback_clears.h); each clear is listed in Summary::rollback_clears
+//     and printed first.
 //
 // Failure: the first bad item in log order as a DATA_LOSS status naming it
 // (finding.h: "leaf 17: ...", "checkpoint 12: ..."). When a leaf is altered
@@ -60,6 +64,9 @@ struct VerifyOptions {
   // Check the TPM anchoring. Off only for logs that were never anchored
   // (benchmarks, tests of the tree checks); the summary then warns.
   bool check_tpm = true;
+  // A rollback clear must carry at least this many valid custodian
+  // approvals, even if the appliance was configured to require fewer.
+  uint32_t min_rollback_clear_approvals = 1;
   // Treat warnings (unanchored tail, pending anchor, untrusted keys ...) as
   // failures.
   bool strict = false;
