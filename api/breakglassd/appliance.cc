@@ -14,6 +14,7 @@
 #include "tpm/evidence/attest.h"
 #include "tpm/tss/attestation_key.h"
 #include "tpm/tss/nv_counter.h"
+#include "tpm/tss/sealing_keystore.h"
 #include "tpm/tss/tss_context.h"
 #include "vault/alerts/alert_system.h"
 #include "vault/alerts/outbox.h"
@@ -101,6 +102,35 @@ absl::StatusOr<base::SecretBytes> CounterAuth(const firmware::CounterProfile& co
   return auth;
 }
 
+// The share-sealing keystore that keystore.kind names: the token's AES key
+// [hsm.keys] share_seal, or TPM sealed-data objects under the profile's SRK,
+// bound to its PCR policy. `create` (init) lets the SRK be created at an
+// empty handle. Errors name the device and the setting.
+absl::StatusOr<std::unique_ptr<hsm::Keystore>> OpenKeystore(
+    const std::string& kind, const firmware::FirmwareProfile& profile,
+    const std::shared_ptr<p11::Token>& token, tss::TssContext* tpm, bool create) {
+  absl::StatusOr<std::unique_ptr<hsm::Keystore>> keystore;
+  if (kind == "tpm") {
+    tss::SealingKeystoreOptions options;
+    options.srk_handle = profile.tpm.srk_handle;
+    options.srk_algorithm = profile.tpm.srk_algorithm == "rsa-2048" ? tss::SrkAlgorithm::kRsa2048
+                                                                    : tss::SrkAlgorithm::kEccP256;
+    options.pcrs.bank = profile.tpm.pcr_policy.bank;
+    options.pcrs.pcrs = profile.tpm.pcr_policy.pcrs;
+    options.create_srk_if_absent = create;
+    keystore = tss::TpmSealingKeystore::Create(tpm, std::move(options));
+  } else {
+    keystore =
+        p11::Pkcs11Keystore::Open(token, "pkcs11:object=" + profile.hsm.share_seal_key_label);
+  }
+  if (keystore.ok()) return keystore;
+  return absl::Status(
+      keystore.status().code(),
+      absl::StrCat(kind == "tpm" ? "tpm" : "hsm", " (share-sealing keystore, keystore.kind = \"",
+                   kind, "\"): ", std::string(keystore.status().message()),
+                   create ? "" : "; keystore.kind must stay what `breakglass init` ran with"));
+}
+
 // The NV Name evidence carries once the index is written (TPMA_NV_WRITTEN).
 absl::StatusOr<std::string> WrittenNameHex(tss::TssNvCounter& counter) {
   BG_ASSIGN_OR_RETURN(tpm::NvPublic pub, counter.ReadPublic());
@@ -130,7 +160,7 @@ struct Appliance::Parts {
   std::unique_ptr<tss::AttestationKey> ak;
   std::unique_ptr<tss::TssNvCounter> release;
   std::unique_ptr<tss::TssNvCounter> checkpoint;
-  std::unique_ptr<p11::Pkcs11Keystore> keystore;
+  std::unique_ptr<hsm::Keystore> keystore;  // keystore.kind: PKCS#11 or TPM
   std::unique_ptr<p11::Pkcs11LogSigner> log_signer;
   std::unique_ptr<audit::Anchorer> anchorer;
   std::unique_ptr<core::AuditEventLog> events;
@@ -187,10 +217,10 @@ Appliance::~Appliance() {
 // Opens (or, with `create`, first creates) the keys, AK and counters.
 absl::Status Appliance::OpenDevices(bool create) {
   Parts& p = *parts_;
+  BG_ASSIGN_OR_RETURN(p.keystore,
+                      OpenKeystore(config_.keystore.kind, profile_, p.token, p.tpm.get(), create));
   const auto& hsm = profile_.hsm;
   BG_RETURN_IF_ERROR(In("hsm", [&]() -> absl::Status {
-    BG_ASSIGN_OR_RETURN(p.keystore, p11::Pkcs11Keystore::Open(
-                                        p.token, "pkcs11:object=" + hsm.share_seal_key_label));
     BG_ASSIGN_OR_RETURN(p.log_signer, p11::Pkcs11LogSigner::Open(
                                           p.token, "pkcs11:object=" + hsm.log_signer_key_label));
     return absl::OkStatus();
@@ -295,19 +325,34 @@ absl::Status Appliance::CreateVault() {
   return absl::OkStatus();
 }
 
+// The token's keys for init: the Ed25519 log key, and the share-sealing AES
+// key only when keystore.kind = "pkcs11" (the TPM keystore's SRK is made by
+// OpenDevices). Keys left by an interrupted ceremony (the log is still
+// empty) are used.
+absl::Status Appliance::CreateHsmKeys() {
+  const auto& hsm = profile_.hsm;
+  absl::Status keys;
+  if (config_.keystore.kind == "pkcs11") {
+    p11::ApplianceKeyLabels labels;
+    labels.share_seal = hsm.share_seal_key_label;
+    labels.log_signing = hsm.log_signer_key_label;
+    keys = p11::ProvisionApplianceKeys(parts_->token, labels).status();
+  } else {
+    keys = p11::CreateSigningKeyPair(parts_->token, hsm.log_signer_key_label,
+                                     crypto::SignatureAlgorithm::kEd25519)
+               .status();
+  }
+  return keys.ok() || absl::IsAlreadyExists(keys) ? absl::OkStatus() : In("hsm", keys);
+}
+
 absl::StatusOr<ProvisionResult> Appliance::Provision(const std::string& log_origin) {
   absl::MutexLock lock(&mu_);
   if (parts_->vault != nullptr) {
     return absl::FailedPreconditionError(
         "the appliance is already initialised; `breakglass init` runs once");
   }
-  p11::ApplianceKeyLabels labels;
-  labels.share_seal = profile_.hsm.share_seal_key_label;
-  labels.log_signing = profile_.hsm.log_signer_key_label;
-  absl::Status keys = p11::ProvisionApplianceKeys(parts_->token, labels).status();
-  // Keys left by an interrupted ceremony (the log is still empty) are used.
-  if (!keys.ok() && !absl::IsAlreadyExists(keys)) return In("hsm", keys);
-  BG_RETURN_IF_ERROR(OpenDevices(/*create=*/true));
+  BG_RETURN_IF_ERROR(CreateHsmKeys());
+  BG_RETURN_IF_ERROR(OpenDevices(/*create=*/true));  // also the SRK for keystore.kind = tpm
   BG_RETURN_IF_ERROR(StartAnchoring(log_origin));
   Parts& p = *parts_;
   audit::ProvisionRequest request;

@@ -3,15 +3,18 @@
 // wires real implementations to the core"):
 //
 //   SQLite state file (vault/store) ─ AuditLog (vault/audit) ─ Anchorer
-//   PKCS#11 token (hsm/pkcs11): share-sealing keystore, Ed25519 log signer
-//   TPM (tpm/tss): attestation key, release and checkpoint NV counters
+//   PKCS#11 token (hsm/pkcs11): Ed25519 log signer; the share-sealing
+//     keystore when keystore.kind = "pkcs11" (the default)
+//   TPM (tpm/tss): attestation key, release and checkpoint NV counters; the
+//     share-sealing keystore when keystore.kind = "tpm" (sealed-data objects
+//     under the profile's SRK, bound to its PCR policy)
 //   core::Vault over all of them (AuditEventLog, AuditAnchor adapters)
 //   optional components that the configuration turns on (alerts, incident
 //   checks): built in one place, Appliance::AddOptionalComponents
 //
 // Where things are comes from the firmware profile (firmware-config: NV
-// indices, AK handle, token label, key labels) and breakglassd.toml (state
-// file, TCTI, PIN file).
+// indices, AK and SRK handles, PCR policy, token label, key labels) and
+// breakglassd.toml (state file, TCTI, PIN file, keystore kind).
 //
 // Two states. Unprovisioned (empty log): only Provision — the `breakglass
 // init` ceremony — does anything; the vault does not exist yet. Provisioned:
@@ -52,15 +55,18 @@ class Appliance final : public Backend {
   // the log is provisioned, also the keys, counters and AK, runs the start-up
   // check and creates the vault. Errors name the component: "store: ...",
   // "hsm: ...", "tpm: ..."; FAILED_PRECONDITION "rollback: ..." naming both
-  // values of the counter that disagrees.
+  // values of the counter that disagrees. A keystore.kind other than init's
+  // finds no share-sealing key (NOT_FOUND / FAILED_PRECONDITION naming
+  // keystore.kind).
   static absl::StatusOr<std::unique_ptr<Appliance>> Open(const DaemonConfig& config,
                                                          const firmware::FirmwareProfile& profile);
   ~Appliance();
   Appliance(const Appliance&) = delete;
   Appliance& operator=(const Appliance&) = delete;
 
-  // The `breakglass init` ceremony: creates the HSM keys (share-seal, log
-  // signer), defines the TPM counters with the write secrets from the
+  // The `breakglass init` ceremony: creates the HSM log-signer key, the
+  // share-sealing key of keystore.kind (AES key on the token, or the TPM's
+  // SRK), defines the TPM counters with the write secrets from the
   // profile's auth files, creates the attestation key, writes the genesis
   // provision + anchor leaves and checkpoint, and creates the vault.
   // FAILED_PRECONDITION when already provisioned or an auth file is missing;
@@ -81,6 +87,7 @@ class Appliance final : public Backend {
   Appliance(DaemonConfig config, firmware::FirmwareProfile profile, std::unique_ptr<Parts> parts);
 
   absl::Status OpenProvisioned();
+  absl::Status CreateHsmKeys() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status OpenDevices(bool create);
   absl::Status StartAnchoring(const std::string& origin);
   // Optional components from the configuration (alerts, incident checker);

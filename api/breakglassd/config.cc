@@ -72,6 +72,10 @@ std::string Tcti(const std::string& v) {
   return "";
 }
 
+std::string KeystoreKind(const std::string& v) {
+  return v == "pkcs11" || v == "tpm" ? "" : "expected \"pkcs11\" or \"tpm\"";
+}
+
 std::string LogLevel(const std::string& v) {
   for (const char* level : {"trace", "debug", "info", "warn", "error"}) {
     if (v == level) return "";
@@ -147,6 +151,13 @@ const std::vector<Field>& Schema() {
        "Firmware profile (firmware-config/*.toml): PKCS#11 module, token and key labels,\n"
        "TPM NV indices and write secrets, AK handle, PCR policy.",
        BG_STR(firmware, profile), nullptr, AbsolutePath},
+      {"keystore.kind",
+       "Where Shamir shares are sealed. \"pkcs11\": the AES-256 key [hsm.keys] share_seal on\n"
+       "the PKCS#11 token. \"tpm\": TPM sealed-data objects under the SRK [tpm.srk], bound\n"
+       "to the PCR policy [tpm.pcr_policy] of the firmware profile. The audit log's key\n"
+       "stays on the token either way. `breakglass init` creates only what this kind needs,\n"
+       "so the kind is fixed at init: the other kind finds no key and refuses to start.",
+       BG_STR(keystore, kind), nullptr, KeystoreKind},
       {"anchoring.min_increment_interval_ms",
        "Least time between two TPM counter increments (NV wear); waiting anchors are\n"
        "group-committed into the next one.",

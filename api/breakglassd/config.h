@@ -52,6 +52,9 @@ struct DaemonConfig {
   struct Firmware {
     std::string profile = "/etc/breakglass/firmware.toml";
   } firmware;
+  struct Keystore {
+    std::string kind = "pkcs11";  // "pkcs11" or "tpm": where Shamir shares are sealed
+  } keystore;
   struct Anchoring {
     int64_t min_increment_interval_ms = 1000;
     int64_t routine_max_age_seconds = 300;

@@ -103,8 +103,25 @@ TEST_CASE("TheMaintenanceIntervalDefaultsTo30SecondsAndIsValidated", "[config]")
                  "unknown key 'maintenance.interval'; valid keys in [maintenance]: "
                  "interval_seconds"));
   CHECK(Contains(ErrorOf("[maintenanse]\n"),
-                 "valid sections: server, tls, storage, hsm, tpm, firmware, anchoring, alerts, "
-                 "incident_check, maintenance, logging"));
+                 "valid sections: server, tls, storage, hsm, tpm, firmware, keystore, anchoring, "
+                 "alerts, incident_check, maintenance, logging"));
+}
+
+TEST_CASE("TheKeystoreKindDefaultsToPkcs11AndIsPkcs11OrTpm", "[config]") {
+  absl::StatusOr<DaemonConfig> defaults = ParseConfig("", "test.toml");
+  REQUIRE(defaults.ok());
+  CHECK(defaults->keystore.kind == "pkcs11");
+  for (const char* kind : {"pkcs11", "tpm"}) {
+    absl::StatusOr<DaemonConfig> set =
+        ParseConfig(std::string("[keystore]\nkind = \"") + kind + "\"\n", "test.toml");
+    REQUIRE(set.ok());
+    CHECK(set->keystore.kind == kind);
+  }
+  CHECK(Contains(ErrorOf("[keystore]\nkind = \"softhsm\"\n"),
+                 "test.toml:2: keystore.kind: expected \"pkcs11\" or \"tpm\""));
+  CHECK(Contains(ErrorOf("[keystore]\nkind = 1\n"), "keystore.kind: expected a string"));
+  CHECK(Contains(ErrorOf("[keystore]\ntype = \"tpm\"\n"),
+                 "unknown key 'keystore.type'; valid keys in [keystore]: kind"));
 }
 
 TEST_CASE("ATomlSyntaxErrorNamesTheLine", "[config]") {
@@ -127,7 +144,7 @@ TEST_CASE("TheExampleUncommentedParsesToTheDefaults", "[config]") {
       toml += line + "\n";
     }
   }
-  CHECK(settings == 42);
+  CHECK(settings == 43);
   absl::StatusOr<DaemonConfig> config = ParseConfig(toml, "example");
   REQUIRE(config.ok());
   const DaemonConfig defaults;

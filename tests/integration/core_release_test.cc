@@ -1,6 +1,8 @@
 // Issue 5's adversarial suite and the release invariants on SoftHSM2 + swtpm
 // (labels hsm;tpm): the same cases as vault/core/vault_adversarial_test.cc,
-// with the real keystore, log key, TPM counters and Anchorer.
+// with the real keystore, log key, TPM counters and Anchorer; and the release
+// with the shares sealed by the TPM keystore (breakglassd's [keystore] kind =
+// "tpm"), which stops unsealing once the PCR policy no longer holds.
 #include <catch2/catch.hpp>
 
 #include "tests/integration/core_world.h"
@@ -16,8 +18,8 @@ struct World {
   std::unique_ptr<RealWorld> real;
   AdversarialWorld adv;
 
-  World() {
-    auto started = RealWorld::Start();
+  explicit World(RealWorldOptions options = {}) {
+    auto started = RealWorld::Start(options);
     INFO(started.status().ToString());
     REQUIRE(started.ok());
     real = *std::move(started);
@@ -124,6 +126,53 @@ TEST_CASE("Hardware: the release is in a signed checkpoint anchored by the relea
   auto secret = h.FetchAndOpen("alice", r.id);
   REQUIRE(secret.ok());
   CHECK(secret->view(base::InsecureSecretAccess::Get()) == testing::kSecret);
+}
+
+// The keystore the release event of `id` names ("" when there is none).
+std::string ReleaseKeystore(testing::VaultHarness& h, const std::string& id) {
+  auto leaves = h.Leaves();
+  REQUIRE(leaves.ok());
+  for (const std::string& leaf : *leaves) {
+    auto e = audit::Event::Parse(leaf);
+    REQUIRE(e.ok());
+    if (e->type() == audit::EventType::kRelease && e->subject() == id) {
+      return e->fields().at("keystore").get<std::string>();
+    }
+  }
+  return "";
+}
+
+TEST_CASE("Hardware: a quorum release with the shares sealed by the TPM keystore",
+          "[core][hsm][tpm]") {
+  RealWorldOptions options;
+  options.tpm_keystore = true;
+  World w(options);
+  auto& h = w.real->harness();
+  CHECK(w.real->share_keystore().Describe().rfind("tpm:", 0) == 0);
+  auto before = w.real->release_counter().Read();
+  REQUIRE(before.ok());
+  auto r = testing::FileWith(h, {"ann", "bob", "sam"});
+  CHECK(*w.real->release_counter().Read() == *before + 1);
+  CHECK(ReleaseKeystore(h, r.id) == w.real->share_keystore().Describe());
+  auto secret = h.FetchAndOpen("alice", r.id);
+  INFO(secret.status().ToString());
+  REQUIRE(secret.ok());
+  CHECK(secret->view(base::InsecureSecretAccess::Get()) == testing::kSecret);
+}
+
+TEST_CASE("Hardware: the TPM keystore refuses the release once a policy PCR changed",
+          "[core][hsm][tpm]") {
+  RealWorldOptions options;
+  options.tpm_keystore = true;
+  World w(options);
+  auto& h = w.real->harness();
+  auto r = testing::FileWith(h, {"ann", "bob"});  // dba 2/3; security 1/2 still missing
+  REQUIRE(w.real->tpm_env().ExtendPcr(16).ok());  // e.g. a changed boot chain
+  auto before = w.real->release_counter().Read();
+  REQUIRE(before.ok());
+  testing::RequireRefused(h, absl::StatusCode::kFailedPrecondition, "PCR",
+                          [&] { return h.Decide("sam", r.id); });
+  CHECK(*w.real->release_counter().Read() == *before);
 }
 
 }  // namespace

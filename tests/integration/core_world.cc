@@ -62,6 +62,12 @@ absl::Status RealWorld::Open(RealWorldOptions options) {
   BG_ASSIGN_OR_RETURN(tpm_, tss::testing::TssTestEnv::Start());
   BG_ASSIGN_OR_RETURN(checkpoint_, tpm_->NewCounter("checkpoint"));
   BG_ASSIGN_OR_RETURN(release_, tpm_->NewCounter("release"));
+  if (options.tpm_keystore) {
+    tss::SealingKeystoreOptions seal;
+    seal.srk_handle = tss::testing::kTestSrkHandle;
+    seal.pcrs = {.bank = "sha256", .pcrs = {16}};
+    BG_ASSIGN_OR_RETURN(tpm_keystore_, tss::TpmSealingKeystore::Create(&tpm_->context(), seal));
+  }
   audit::ProvisionRequest provision;
   provision.ak_public_key_pem = tpm_->ak().public_key_pem();
   provision.checkpoint_nv_index = checkpoint_->nv_index();
@@ -80,7 +86,7 @@ absl::Status RealWorld::Open(RealWorldOptions options) {
     anchor_ = std::make_unique<AuditAnchor>(anchorer_.get());
     return anchor_.get();
   };
-  BG_ASSIGN_OR_RETURN(harness_, testing::VaultHarness::Create(keystore_.get(), make_anchor));
+  BG_ASSIGN_OR_RETURN(harness_, testing::VaultHarness::Create(&share_keystore(), make_anchor));
   return harness_->Provision();
 }
 
@@ -90,6 +96,11 @@ RealWorld::~RealWorld() {
   anchor_.reset();
   anchorer_.reset();
   harness_.reset();
+}
+
+hsm::Keystore& RealWorld::share_keystore() {
+  if (tpm_keystore_ != nullptr) return *tpm_keystore_;
+  return *keystore_;
 }
 
 void RealWorld::TpmDown() { tpm_->swtpm().KillHard(); }

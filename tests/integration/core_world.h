@@ -2,7 +2,9 @@
 // SoftHSM2 token holding the share-sealing key and the Ed25519 log key
 // (hsm/pkcs11), a private swtpm with the release and checkpoint NV counters
 // and the attestation key (tpm/tss), the audit log's Anchorer over them, and a
-// VaultHarness (vault/core/testing) whose keystore and anchor are these.
+// VaultHarness (vault/core/testing) whose keystore and anchor are these. The
+// shares' keystore is the token's AES key, or (option) the TPM sealing
+// keystore, as breakglassd's [keystore] kind chooses.
 //
 // Also the faults the adversarial suite needs: the TPM killed and restarted
 // on the same state, and the token logged out with its PIN changed (so the
@@ -24,6 +26,7 @@
 #include "hsm/pkcs11/pkcs11_log_signer.h"
 #include "hsm/pkcs11/testing/softhsm_appliance.h"
 #include "tpm/tss/nv_counter.h"
+#include "tpm/tss/sealing_keystore.h"
 #include "tpm/tss/testing/tss_test_env.h"
 #include "vault/audit/anchor.h"
 #include "vault/base/clock.h"
@@ -35,6 +38,9 @@ namespace breakglass::core::integration {
 struct RealWorldOptions {
   // Least time between two anchors (the Anchorer's NV wear guard).
   absl::Duration min_interval = absl::ZeroDuration();
+  // Shares sealed by the TPM (tpm/tss TpmSealingKeystore under the test SRK,
+  // PCR policy sha256:16) instead of the SoftHSM2 token's AES key.
+  bool tpm_keystore = false;
 };
 
 class RealWorld final {
@@ -47,6 +53,8 @@ class RealWorld final {
   testing::VaultHarness& harness() { return *harness_; }
   audit::Anchorer& anchorer() { return *anchorer_; }
   hsm::pkcs11::Pkcs11Keystore& keystore() { return *keystore_; }
+  // The keystore the vault seals shares with (the token's, or the TPM's).
+  hsm::Keystore& share_keystore();
   hsm::pkcs11::Pkcs11LogSigner& signer() { return *signer_; }
   tpm::tss::TssNvCounter& release_counter() { return *release_; }
   tpm::tss::TssNvCounter& checkpoint_counter() { return *checkpoint_; }
@@ -70,6 +78,7 @@ class RealWorld final {
 
   hsm::pkcs11::testing::SoftHsmAppliance hsm_;
   std::unique_ptr<tpm::tss::testing::TssTestEnv> tpm_;
+  std::unique_ptr<tpm::tss::TpmSealingKeystore> tpm_keystore_;  // options.tpm_keystore
   std::unique_ptr<tpm::tss::TssNvCounter> checkpoint_;
   std::unique_ptr<tpm::tss::TssNvCounter> release_;
   std::unique_ptr<hsm::pkcs11::Pkcs11Keystore> keystore_;
