@@ -65,6 +65,17 @@ function(breakglass_test name)
   endif()
   catch_discover_tests(${name}
     TEST_PREFIX "${name}: "
-    PROPERTIES LABELS "${labels}" TIMEOUT ${ARG_TIMEOUT}
+    PROPERTIES TIMEOUT ${ARG_TIMEOUT}
                ENVIRONMENT "BREAKGLASS_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  # Not through PROPERTIES above: catch_discover_tests flattens them into one
+  # list, so LABELS "hsm;tpm" would keep only "hsm" and turn the rest into
+  # bogus properties (eating TIMEOUT and ENVIRONMENT). Instead the labels are
+  # set once discovery has run, on the list of tests it made (${name}_TESTS);
+  # tests/architecture/ctest_labels_check.cmake guards this.
+  set(labels_file "${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake")
+  file(WRITE "${labels_file}"
+    "if(${name}_TESTS)\n"
+    "  set_tests_properties(\${${name}_TESTS} PROPERTIES LABELS \"${labels}\")\n"
+    "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${labels_file}")
 endfunction()
