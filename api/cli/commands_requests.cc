@@ -128,15 +128,20 @@ void AddCancel(CLI::App& app, Context& ctx) {
 
 struct SignOpts {
   std::string request_id;
-  std::string key;
+  std::string key;       // pkcs11: URI
+  std::string key_file;  // PEM private key
   bool yes = false;
 };
 
 void AddSignOptions(CLI::App& cmd, SignOpts& o) {
   cmd.add_option("request", o.request_id, "Request id")->required();
   cmd.add_option("--key", o.key,
-                 "Your signing key: pkcs11:URI (a key on your token) or a PEM private key file; "
-                 "default: the profile's signing_key");
+                 "Your signing key on your token: pkcs11:URI (default: the profile's "
+                 "signing_key). Not the TLS client key, which is the global --key before the "
+                 "command");
+  cmd.add_option("--key-file", o.key_file,
+                 "Or your signing key as a PEM private key file (default: the profile's "
+                 "signing_key_file)");
   cmd.add_flag("--yes", o.yes, "Sign without asking (needed when stdin is not a terminal)");
 }
 
@@ -181,13 +186,13 @@ absl::Status CheckAndConfirm(Context& ctx, const SignOpts& o, pb::Decision decis
                               "\n  approvals until ", FormatTime(checked.expires_unix)));
 }
 
-absl::StatusOr<std::string> KeySpec(const Context& ctx, const SignOpts& o) {
-  if (!o.key.empty()) return o.key;
+absl::StatusOr<SigningKeySpec> KeySpec(const Context& ctx, const SignOpts& o) {
   BG_ASSIGN_OR_RETURN(Settings settings, ctx.ResolvedSettings());
-  return settings.signing_key;
+  return ResolveSigningKey(o.key, o.key_file, settings.signing_key, settings.signing_key_file);
 }
 
 absl::Status Decide(Context& ctx, const SignOpts& o, pb::Decision decision) {
+  BG_ASSIGN_OR_RETURN(SigningKeySpec key, KeySpec(ctx, o));  // usage errors first
   BG_ASSIGN_OR_RETURN(Client * client, ctx.client());
   pb::GetStatementRequest get;
   get.set_request_id(o.request_id);
@@ -195,8 +200,7 @@ absl::Status Decide(Context& ctx, const SignOpts& o, pb::Decision decision) {
   BG_ASSIGN_OR_RETURN(auto statement, client->GetStatement(get));
   const bool approve = decision == pb::DECISION_APPROVE;
   BG_RETURN_IF_ERROR(CheckAndConfirm(ctx, o, decision, statement));
-  BG_ASSIGN_OR_RETURN(std::string key, KeySpec(ctx, o));
-  BG_ASSIGN_OR_RETURN(std::string signature, SignWithKey(key, statement.statement()));
+  BG_ASSIGN_OR_RETURN(std::string signature, SignWith(key, statement.statement()));
   pb::Request after;
   if (approve) {
     pb::ApproveRequest request;
@@ -228,7 +232,7 @@ void AddDecision(CLI::App& app, Context& ctx, pb::Decision decision) {
   AddSignOptions(*cmd, *o);
   cmd->footer(approve ? "Example: breakglass --profile alice approve REQ-ID "
                         "--key 'pkcs11:token=alice;object=approval'"
-                      : "Example: breakglass --profile bob deny REQ-ID --key bob.pem");
+                      : "Example: breakglass --profile bob deny REQ-ID --key-file bob.sign.pem");
   cmd->callback([&ctx, o, decision] {
     ctx.action = [&ctx, o, decision] { return Decide(ctx, *o, decision); };
   });
@@ -243,6 +247,7 @@ void AddReview(CLI::App& app, Context& ctx) {
   cmd->add_option("--summary", *summary, "Findings")->required();
   cmd->callback([&ctx, o, summary] {
     ctx.action = [&ctx, o, summary]() -> absl::Status {
+      BG_ASSIGN_OR_RETURN(SigningKeySpec key, KeySpec(ctx, *o));  // usage errors first
       BG_ASSIGN_OR_RETURN(Client * client, ctx.client());
       pb::GetReviewStatementRequest get;
       get.set_request_id(o->request_id);
@@ -253,12 +258,11 @@ void AddReview(CLI::App& app, Context& ctx) {
       BG_RETURN_IF_ERROR(CheckReviewStatementToSign(statement.statement()));
       BG_RETURN_IF_ERROR(
           Confirm(ctx, *o, statement.request(), absl::StrCat("REVIEW ", o->request_id)));
-      BG_ASSIGN_OR_RETURN(std::string key, KeySpec(ctx, *o));
       pb::SubmitReviewRequest request;
       request.set_request_id(o->request_id);
       request.set_summary(*summary);
       request.set_statement(statement.statement());
-      BG_ASSIGN_OR_RETURN(*request.mutable_signature(), SignWithKey(key, statement.statement()));
+      BG_ASSIGN_OR_RETURN(*request.mutable_signature(), SignWith(key, statement.statement()));
       BG_ASSIGN_OR_RETURN(auto response, client->SubmitReview(request));
       Emit(ctx, response, [&] { return "reviewed: " + RequestLine(response.request()) + "\n"; });
       return absl::OkStatus();

@@ -225,9 +225,9 @@ TEST_CASE("CliRefusesToSignWhatALyingApplianceSends", "[e2e]") {
                                           "\"\ncert = \"", (pki / "alice.crt").string(),
                                           "\"\nkey = \"", (pki / "alice.key").string(),
                                           "\"\nca = \"", (pki / "ca.crt").string(), "\"\n"));
-  const auto cli = [&](const std::string& verb) {
+  const auto cli = [&](const std::string& verb, const std::string& key_flag = "--key-file") {
     return testing::RunCommand({BREAKGLASS_CLI_PATH, "--profile", "alice", verb, world.a, "--yes",
-                                "--key", (world.server.dir() / "alice.sign.pem").string()},
+                                key_flag, (world.server.dir() / "alice.sign.pem").string()},
                                "", {"BREAKGLASS_CONFIG=" + config.string()});
   };
 
@@ -258,8 +258,15 @@ TEST_CASE("CliRefusesToSignWhatALyingApplianceSends", "[e2e]") {
   CHECK(world.Decisions(world.a) == 0);
   CHECK(world.Decisions(world.b) == 0);
 
-  // The same call through an honest pass-through is signed and recorded.
+  // The same call through an honest pass-through is signed and recorded —
+  // with the PEM key as --key-file; --key takes only pkcs11: URIs.
   lying.set_lie(Lie::kNone);
+  const testing::CommandResult pem_as_uri = cli("approve", "--key");
+  INFO(pem_as_uri.output);
+  CHECK(pem_as_uri.exit_code == 1);
+  CHECK(pem_as_uri.output.find("--key takes a pkcs11: URI") != std::string::npos);
+  CHECK(pem_as_uri.output.find("use --key-file") != std::string::npos);
+  CHECK(lying.submitted() == 0);
   const testing::CommandResult honest = cli("approve");
   INFO(honest.output);
   CHECK(honest.exit_code == 0);

@@ -28,11 +28,13 @@ namespace {
 
 constexpr char kFooter[] =
     "Profiles: --profile NAME reads [profiles.NAME] from $BREAKGLASS_CONFIG or\n"
-    "~/.config/breakglass/cli.toml (keys: server, cert, key, ca, signing_key, state_dir);\n"
+    "~/.config/breakglass/cli.toml (keys: server, cert, key, ca, signing_key,\n"
+    "signing_key_file, state_dir);\n"
     "flags override the profile.\n\n"
     "Examples:\n"
     "  breakglass --profile erin request db-root --incident INC-42 --reason 'db down'\n"
     "  breakglass --profile alice approve REQ-ID --key 'pkcs11:token=alice;object=approval'\n"
+    "  breakglass --profile bob deny REQ-ID --key-file ~/.breakglass/bob.sign.pem\n"
     "  breakglass --profile erin fetch REQ-ID --out ./secret\n"
     "  breakglass --profile audrey audit export --out ./bundle && breakglass audit verify ./bundle\n"
     "  breakglass --profile rita report REQ-ID --format html --out incident.html\n"

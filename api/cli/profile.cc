@@ -21,9 +21,13 @@ std::filesystem::path Home() { return Env("HOME").empty() ? "/" : Env("HOME"); }
 
 using Member = std::string Settings::*;
 constexpr std::pair<std::string_view, Member> kFields[] = {
-    {"server", &Settings::server}, {"cert", &Settings::cert},
-    {"key", &Settings::key},       {"ca", &Settings::ca},
-    {"signing_key", &Settings::signing_key}, {"state_dir", &Settings::state_dir}};
+    {"server", &Settings::server},
+    {"cert", &Settings::cert},
+    {"key", &Settings::key},
+    {"ca", &Settings::ca},
+    {"signing_key", &Settings::signing_key},
+    {"signing_key_file", &Settings::signing_key_file},
+    {"state_dir", &Settings::state_dir}};
 
 Member MemberFor(std::string_view key) {
   for (const auto& [name, member] : kFields) {
@@ -45,8 +49,10 @@ absl::StatusOr<Settings> ReadProfile(const std::filesystem::path& path, std::str
         absl::StrCat("profiles.", std::string(name), ".", std::string(key.str()));
     const Member field = MemberFor(key.str());
     if (field == nullptr) {
-      return Bad(path, node, absl::StrCat("unknown key '", full, "'; valid keys: server, cert, "
-                                          "key, ca, signing_key, state_dir"));
+      return Bad(path, node,
+                 absl::StrCat("unknown key '", full,
+                              "'; valid keys: server, cert, "
+                              "key, ca, signing_key, signing_key_file, state_dir"));
     }
     if (!node.is_string()) return Bad(path, node, full + ": expected a string");
     settings.*field = node.as_string()->get();

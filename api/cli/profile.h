@@ -12,7 +12,8 @@
 //   cert = "/home/alice/.breakglass/alice.crt"
 //   key = "/home/alice/.breakglass/alice.key"
 //   ca = "/home/alice/.breakglass/ca.crt"
-//   signing_key = "pkcs11:token=alice;object=approval"   # or a PEM file path
+//   signing_key = "pkcs11:token=alice;object=approval"   # a key on your token
+//   # signing_key_file = "/home/alice/.breakglass/sign.pem"  # or a PEM file
 //   state_dir = "/home/alice/.local/state/breakglass"
 //
 // Thread-safety: value types and pure functions.
@@ -32,7 +33,8 @@ struct Settings {
   std::string cert;         // PEM client certificate (its CN is the identity)
   std::string key;          // PEM private key of `cert`
   std::string ca;           // PEM CA that issued breakglassd's certificate
-  std::string signing_key;  // default --key for approve/deny/review
+  std::string signing_key;  // default --key (pkcs11: URI) for approve/deny/review
+  std::string signing_key_file;  // default --key-file (PEM private key)
   std::string state_dir;    // request private keys live in <state_dir>/requests
 
   // Each non-empty field of `flags` replaces this one's.

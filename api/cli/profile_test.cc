@@ -38,6 +38,7 @@ signing_key = "pkcs11:token=alice"
 [profiles.erin]
 server = "127.0.0.1:9000"
 cert = "/e.crt"
+signing_key_file = "/e.sign.pem"
 )";
 
 TEST_CASE("ANamedProfileIsLoaded", "[profile]") {
@@ -46,6 +47,7 @@ TEST_CASE("ANamedProfileIsLoaded", "[profile]") {
   REQUIRE(s.ok());
   CHECK(s->cert == "/e.crt");
   CHECK(s->key.empty());
+  CHECK(s->signing_key_file == "/e.sign.pem");
 }
 
 TEST_CASE("TheDefaultProfileIsUsedWhenNoneIsNamed", "[profile]") {

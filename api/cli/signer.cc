@@ -108,7 +108,7 @@ absl::StatusOr<std::string> SignOnToken(const std::string& spec, std::string_vie
 
 absl::StatusOr<base::SecretBytes> ReadKeyFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("--key: cannot read ", path));
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("--key-file: cannot read ", path));
   std::ostringstream text;
   text << in.rdbuf();
   std::string pem = text.str();
@@ -122,21 +122,47 @@ absl::StatusOr<std::string> SignWithFile(const std::string& path, std::string_vi
   absl::StatusOr<crypto::SigningKey> key = crypto::SigningKey::FromPem(pem);
   if (!key.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--key: ", path, " is not an unencrypted PEM Ed25519 or ECDSA P-256 private key"));
+        "--key-file: ", path, " is not an unencrypted PEM Ed25519 or ECDSA P-256 private key"));
   }
   return key->Sign(message);
 }
 
 }  // namespace
 
-absl::StatusOr<std::string> SignWithKey(const std::string& key_spec, std::string_view message) {
-  if (key_spec.empty()) {
+absl::StatusOr<SigningKeySpec> ResolveSigningKey(const std::string& flag_key,
+                                                 const std::string& flag_key_file,
+                                                 const std::string& profile_key,
+                                                 const std::string& profile_key_file) {
+  const bool flags = !flag_key.empty() || !flag_key_file.empty();
+  const std::string& uri = flags ? flag_key : profile_key;
+  const std::string& file = flags ? flag_key_file : profile_key_file;
+  const std::string uri_name = flags ? "--key" : "the profile's signing_key";
+  const std::string file_name = flags ? "--key-file" : "signing_key_file";
+  if (!uri.empty() && !file.empty()) {
     return absl::InvalidArgumentError(
-        "no signing key: pass --key pkcs11:URI or --key FILE.pem (or set signing_key in the "
-        "profile)");
+        absl::StrCat(uri_name, " and ", file_name, " are both set; give one key: ", uri_name,
+                     " pkcs11:URI (a key on your token) or ", file_name, " PEM"));
   }
-  if (absl::StartsWith(key_spec, "pkcs11:")) return SignOnToken(key_spec, message);
-  return SignWithFile(key_spec, message);
+  if (!uri.empty() && !absl::StartsWith(uri, "pkcs11:")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        uri_name,
+        " takes a pkcs11: URI of the key on your token; for a PEM private key file "
+        "use ",
+        file_name, " ", uri,
+        flags ? " (the TLS client key is the global --key, given before the command)" : ""));
+  }
+  if (uri.empty() && file.empty()) {
+    return absl::InvalidArgumentError(
+        "no signing key: pass --key pkcs11:URI or --key-file PEM (or set signing_key or "
+        "signing_key_file in the profile)");
+  }
+  return SigningKeySpec{uri, file};
+}
+
+absl::StatusOr<std::string> SignWith(const SigningKeySpec& key, std::string_view message) {
+  if (!key.pkcs11_uri.empty()) return SignOnToken(key.pkcs11_uri, message);
+  if (!key.pem_file.empty()) return SignWithFile(key.pem_file, message);
+  return absl::InvalidArgumentError("no signing key: pass --key pkcs11:URI or --key-file PEM");
 }
 
 }  // namespace breakglass::cli

@@ -1,4 +1,4 @@
-// SignWithKey on a real SoftHSM2 token (label hsm) and on PEM files.
+// SignWith on a real SoftHSM2 token (label hsm) and on PEM files.
 #include "api/cli/signer.h"
 
 #include <sys/stat.h>
@@ -34,7 +34,7 @@ TEST_CASE("SignsWithAKeyOnTheCustodiansTokenNamedByAUri", "[signer]") {
   REQUIRE(public_key.ok());
 
   const std::string uri = KeyUri(**token, "file:" + (*token)->pin_file().string());
-  absl::StatusOr<std::string> signature = SignWithKey(uri, kStatement);
+  absl::StatusOr<std::string> signature = SignWith({uri, ""}, kStatement);
   REQUIRE(signature.ok());
   CHECK(public_key->Verify(kStatement, *signature).ok());
   CHECK_FALSE(public_key->Verify("another statement", *signature).ok());
@@ -45,10 +45,10 @@ TEST_CASE("APinInTheUriOrAMissingPinIsRefused", "[signer]") {
   REQUIRE(token.ok());
   const std::string base = absl::StrCat("pkcs11:token=bob;object=approval?module-path=",
                                         (*token)->module_path());
-  absl::StatusOr<std::string> s = SignWithKey(base + "&pin-value=1234", kStatement);
+  absl::StatusOr<std::string> s = SignWith({base + "&pin-value=1234", ""}, kStatement);
   REQUIRE(absl::IsInvalidArgument(s.status()));
   CHECK(std::string(s.status().message()).find("pin-value") != std::string::npos);
-  s = SignWithKey(base + "&pin-source=file:/nonexistent/pin", kStatement);
+  s = SignWith({base + "&pin-source=file:/nonexistent/pin", ""}, kStatement);
   CHECK(absl::IsNotFound(s.status()));
 }
 
@@ -58,7 +58,7 @@ TEST_CASE("ANonExistentKeyOnTheTokenIsNotFoundNamingTheUri", "[signer]") {
   const std::string uri = absl::StrCat("pkcs11:token=carol;object=nope?module-path=",
                                        (*token)->module_path(),
                                        "&pin-source=file:", (*token)->pin_file().string());
-  absl::StatusOr<std::string> s = SignWithKey(uri, kStatement);
+  absl::StatusOr<std::string> s = SignWith({uri, ""}, kStatement);
   REQUIRE(absl::IsNotFound(s.status()));
   CHECK(std::string(s.status().message()).find("pkcs11:token=carol;object=nope") !=
         std::string::npos);
@@ -75,12 +75,14 @@ TEST_CASE("SignsWithAPemKeyFile", "[signer]") {
   const std::string_view bytes = pem->view(base::InsecureSecretAccess::Get());
   REQUIRE(write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
   close(fd);
-  absl::StatusOr<std::string> signature = SignWithKey(path, kStatement);
+  absl::StatusOr<std::string> signature = SignWith({"", path}, kStatement);
   unlink(path);
   REQUIRE(signature.ok());
   CHECK(key->public_key().Verify(kStatement, *signature).ok());
-  CHECK(absl::IsInvalidArgument(SignWithKey("/nonexistent.pem", kStatement).status()));
-  CHECK(absl::IsInvalidArgument(SignWithKey("", kStatement).status()));
+  const absl::Status missing = SignWith({"", "/nonexistent.pem"}, kStatement).status();
+  CHECK(absl::IsInvalidArgument(missing));
+  CHECK(std::string(missing.message()).rfind("--key-file: cannot read", 0) == 0);
+  CHECK(absl::IsInvalidArgument(SignWith({"", ""}, kStatement).status()));
 }
 
 }  // namespace

@@ -70,7 +70,7 @@ std::string Request(const DaemonDir& dir, const std::string& credential) {
 
 std::string Approve(const DaemonDir& dir, const std::string& who, const std::string& id) {
   return Ok(dir, who,
-            {"approve", id, "--yes", "--key", (dir.root() / (who + ".sign.pem")).string()});
+            {"approve", id, "--yes", "--key-file", (dir.root() / (who + ".sign.pem")).string()});
 }
 
 std::string Leaves(const DaemonDir& dir) {

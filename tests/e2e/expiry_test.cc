@@ -63,8 +63,8 @@ void CheckExpired(const DaemonDir& dir, const std::string& id) {
   REQUIRE(events.size() == 1);
   CHECK(events[0].at("actor") == "breakglassd");
   // Too late to approve now.
-  const auto late =
-      dir.Cli("alice", {"approve", id, "--yes", "--key", (dir.root() / "alice.sign.pem").string()});
+  const auto late = dir.Cli(
+      "alice", {"approve", id, "--yes", "--key-file", (dir.root() / "alice.sign.pem").string()});
   INFO(late.output);
   CHECK(late.exit_code != 0);
 }

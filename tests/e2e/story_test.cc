@@ -189,7 +189,7 @@ void RequireNoCopyOfTheSecret(const DaemonDir& dir, const std::string& secret, c
 
 std::string Approve(const DaemonDir& dir, const std::string& who, const std::string& id) {
   return Ok(dir, who,
-            {"approve", id, "--yes", "--key", (dir.root() / (who + ".sign.pem")).string()});
+            {"approve", id, "--yes", "--key-file", (dir.root() / (who + ".sign.pem")).string()});
 }
 
 TEST_CASE("TheBreakGlassStoryOnSoftHsmAndSwtpm", "[e2e][hsm][tpm]") {
@@ -232,8 +232,8 @@ TEST_CASE("TheBreakGlassStoryOnSoftHsmAndSwtpm", "[e2e][hsm][tpm]") {
   watch->Wait(absl::Seconds(10));
 
   // erin may not approve her own request.
-  CommandResult self = dir.Cli("erin", {"approve", id, "--yes", "--key",
-                                        (dir.root() / "alice.sign.pem").string()});
+  CommandResult self = dir.Cli(
+      "erin", {"approve", id, "--yes", "--key-file", (dir.root() / "alice.sign.pem").string()});
   INFO(self.output);
   CHECK(self.exit_code == 2);
   CHECK(Contains(self.output, "needs role custodian"));
