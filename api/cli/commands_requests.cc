@@ -238,6 +238,34 @@ void AddDecision(CLI::App& app, Context& ctx, pb::Decision decision) {
   });
 }
 
+// What a review statement says, for the reviewer's confirmation.
+std::string DescribeReview(const core::ReviewStatement& r) {
+  std::string out = absl::StrCat(
+      "REVIEW request ", r.request_id, " as ", r.reviewer, "\n  credential ", r.credential_id, " v",
+      r.credential_version, ", requester ", r.requester, ", incident ", r.incident,
+      "\n  reason sha256 ", r.reason_sha256, "\n  released at log index ", r.release_log_index,
+      r.rotated_to_version == 0 ? ", not rotated since"
+                                : absl::StrCat(", rotated to version ", r.rotated_to_version),
+      "\n  justified     ", r.input.justified ? "yes" : "no", "\n  actions       ",
+      PrintableText(r.input.actions), "\n  findings      ", PrintableText(r.input.findings));
+  for (size_t i = 0; i < r.input.follow_ups.size(); ++i) {
+    absl::StrAppend(&out, "\n  follow-up ", i + 1, "   ", PrintableText(r.input.follow_ups[i]));
+  }
+  return out;
+}
+
+// The statement of GetReviewStatement, checked against what is shown
+// (statement_check.h), then shown and confirmed. The API carries only a
+// summary so far, so the reviewer's input is shown, not compared.
+absl::Status CheckAndConfirmReview(Context& ctx, const SignOpts& o,
+                                   const pb::GetReviewStatementResponse& statement) {
+  ShownReview shown{o.request_id, "", statement.request(), std::nullopt};
+  BG_ASSIGN_OR_RETURN(shown.reviewer, MyIdentity(ctx));
+  BG_ASSIGN_OR_RETURN(core::ReviewStatement checked,
+                      CheckReviewStatementToSign(shown, statement.statement()));
+  return Confirm(ctx, o, statement.request(), DescribeReview(checked));
+}
+
 void AddReview(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<SignOpts>();
   auto summary = std::make_shared<std::string>();
@@ -253,11 +281,7 @@ void AddReview(CLI::App& app, Context& ctx) {
       get.set_request_id(o->request_id);
       get.set_summary(*summary);
       BG_ASSIGN_OR_RETURN(auto statement, client->GetReviewStatement(get));
-      // Reviews have no canonical statement to check yet (statement_check.h);
-      // at least never sign an approval as a review.
-      BG_RETURN_IF_ERROR(CheckReviewStatementToSign(statement.statement()));
-      BG_RETURN_IF_ERROR(
-          Confirm(ctx, *o, statement.request(), absl::StrCat("REVIEW ", o->request_id)));
+      BG_RETURN_IF_ERROR(CheckAndConfirmReview(ctx, *o, statement));
       pb::SubmitReviewRequest request;
       request.set_request_id(o->request_id);
       request.set_summary(*summary);

@@ -61,6 +61,34 @@ std::vector<Member> Members(const ShownDecision& shown, const core::ApprovalStat
   };
 }
 
+std::vector<Member> ReviewMembers(const ShownReview& shown, const core::ReviewStatement& c) {
+  const pb::Request& r = shown.request;
+  std::vector<Member> members = {
+      {"request", Quoted(c.request_id), Quoted(shown.request_id), "you asked for"},
+      {"reviewer", Quoted(c.reviewer), Quoted(shown.reviewer), "your client certificate names"},
+      {"credential", Quoted(c.credential_id), Quoted(r.credential_id()), "the request shown has"},
+      {"credential_version", absl::StrCat(c.credential_version),
+       absl::StrCat(r.credential_version()), "the request shown has"},
+      {"requester", Quoted(c.requester), Quoted(r.requester()), "the request shown has"},
+      {"incident", Quoted(c.incident), Quoted(r.incident()), "the request shown has"},
+      {"reason_sha256", c.reason_sha256, core::ReasonSha256Hex(r.reason()),
+       "the reason shown hashes to"},
+  };
+  if (!shown.input) return members;
+  const core::ReviewInput& in = *shown.input;
+  members.push_back(
+      {"justified", c.input.justified ? "yes" : "no", in.justified ? "yes" : "no", "you said"});
+  members.push_back({"actions", Quoted(c.input.actions), Quoted(in.actions), "you wrote"});
+  members.push_back({"findings", Quoted(c.input.findings), Quoted(in.findings), "you wrote"});
+  members.push_back({"follow_ups", absl::StrCat(c.input.follow_ups.size()),
+                     absl::StrCat(in.follow_ups.size()), "you gave"});
+  for (size_t i = 0; i < in.follow_ups.size() && i < c.input.follow_ups.size(); ++i) {
+    members.push_back({absl::StrCat("follow_up.", i), Quoted(c.input.follow_ups[i]),
+                       Quoted(in.follow_ups[i]), "you wrote"});
+  }
+  return members;
+}
+
 }  // namespace
 
 absl::StatusOr<core::ApprovalStatement> CheckStatementToSign(const ShownDecision& shown,
@@ -114,13 +142,30 @@ absl::StatusOr<std::string> CertificateIdentity(const std::string& cert_path) {
   return name;
 }
 
-absl::Status CheckReviewStatementToSign(std::string_view statement_bytes) {
+absl::StatusOr<core::ReviewStatement> CheckReviewStatementToSign(const ShownReview& shown,
+                                                                 std::string_view statement_bytes) {
   if (statement_bytes.substr(0, core::kApprovalDomain.size()) == core::kApprovalDomain) {
     return Mismatch(
         "the appliance sent an approval statement as the review to sign (a review is never an "
         "approval)");
   }
-  return absl::OkStatus();
+  if (shown.request.id() != shown.request_id) {
+    return Mismatch(absl::StrCat("the appliance described request ", Quoted(shown.request.id()),
+                                 " but you asked for ", Quoted(shown.request_id)));
+  }
+  absl::StatusOr<core::ReviewStatement> claimed =
+      core::ReviewStatement::FromSignedBytes(statement_bytes);
+  if (!claimed.ok()) {
+    return Mismatch(
+        absl::StrCat("the bytes the appliance asked you to sign are not a review statement (",
+                     claimed.status().message(), ")"));
+  }
+  for (const Member& m : ReviewMembers(shown, *claimed)) {
+    if (m.claimed == m.expected) continue;
+    return Mismatch(absl::StrCat("the review statement the appliance sent has ", m.name, " ",
+                                 m.claimed, " but ", m.source, " ", m.expected));
+  }
+  return claimed;
 }
 
 }  // namespace breakglass::cli

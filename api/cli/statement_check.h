@@ -21,20 +21,26 @@
 // Refusals are DATA_LOSS marked with exit code 7 (kExitStatementMismatch):
 // nothing is signed, nothing is sent.
 //
-// Post-incident reviews have no canonical statement yet (the core does not
-// implement them); CheckReviewStatementToSign only refuses bytes that are a
-// statement of another kind (an approval), so a reviewer's key cannot be made
-// to sign an approval.
+// `breakglass review REQUEST` gets the same treatment for the canonical review
+// statement (vault/core/review_statement.h): CheckReviewStatementToSign
+// accepts only review bytes (never an approval's) whose request, reviewer
+// (the certificate's CN), credential, credential_version, requester, incident
+// and reason_sha256 equal what was typed and shown, and — once the API carries
+// the reviewer's input — whose justified, actions, findings and follow-ups
+// equal what was typed. release_log_index and rotated_to_version come from
+// the appliance's log and are shown, not checked.
 //
 // Thread-safety: pure functions.
 #ifndef BREAKGLASS_API_CLI_STATEMENT_CHECK_H_
 #define BREAKGLASS_API_CLI_STATEMENT_CHECK_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
 #include "api/proto/breakglass/v1/breakglass.pb.h"
+#include "vault/core/review_statement.h"
 #include "vault/core/statement.h"
 
 namespace breakglass::cli {
@@ -61,9 +67,22 @@ absl::StatusOr<core::ApprovalStatement> CheckStatementToSign(const ShownDecision
 // file cannot be read or has no single CN.
 absl::StatusOr<std::string> CertificateIdentity(const std::string& cert_path);
 
-// OK unless `statement_bytes` are a signed message of another kind (an
-// approval statement); then DATA_LOSS with exit code 7.
-absl::Status CheckReviewStatementToSign(std::string_view statement_bytes);
+// What the reviewer asked for and was shown.
+struct ShownReview {
+  std::string request_id;  // as typed on the command line
+  std::string reviewer;    // the CN of the CLI's client certificate
+  pb::Request request;     // the request as displayed
+  // What the reviewer typed; nullopt while the API's GetReviewStatement
+  // carries only a summary (then the input members are shown, not compared).
+  std::optional<core::ReviewInput> input;
+};
+
+// The parsed statement when `statement_bytes` are a review statement saying
+// what `shown` says (file comment). Otherwise DATA_LOSS with exit code 7,
+// naming the first differing member with both values, or saying that the
+// bytes are an approval statement or no review statement at all.
+absl::StatusOr<core::ReviewStatement> CheckReviewStatementToSign(const ShownReview& shown,
+                                                                 std::string_view statement_bytes);
 
 }  // namespace breakglass::cli
 

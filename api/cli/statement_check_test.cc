@@ -139,9 +139,91 @@ TEST_CASE("RefusesBytesThatAreNotACanonicalApprovalStatement", "[statement_check
                  "not an approval statement");
 }
 
-TEST_CASE("ReviewSigningRefusesAnApprovalStatement", "[statement_check]") {
-  RequireRefused(CheckReviewStatementToSign(Bytes(Honest())), "approval statement");
-  CHECK(CheckReviewStatementToSign("breakglass-review-v1\n{}").ok());
+ShownReview ShownForReview() {
+  ShownReview shown;
+  shown.request_id = "req-7f3a";
+  shown.reviewer = "rita";
+  shown.request = Shown().request;
+  shown.input = core::ReviewInput{
+      true, "failed over db-1", "access was needed", {"rotate db-root", "add a runbook"}};
+  return shown;
+}
+
+// The review statement an honest appliance sends for ShownForReview().
+core::ReviewStatement HonestReview() {
+  core::ReviewStatement s;
+  s.request_id = "req-7f3a";
+  s.credential_id = "db-root";
+  s.credential_version = 3;
+  s.requester = "erin";
+  s.incident = "INC-4711";
+  s.reason_sha256 = core::ReasonSha256Hex(kReason);
+  s.release_log_index = 42;
+  s.rotated_to_version = 4;
+  s.reviewer = "rita";
+  s.input = *ShownForReview().input;
+  return s;
+}
+
+std::string ReviewBytes(const core::ReviewStatement& s) {
+  absl::StatusOr<std::string> bytes = s.SignedBytes();
+  INFO(bytes.status().message());
+  REQUIRE(bytes.ok());
+  return *bytes;
+}
+
+TEST_CASE("AcceptsTheReviewStatementOfTheRequestShown", "[statement_check]") {
+  auto checked = CheckReviewStatementToSign(ShownForReview(), ReviewBytes(HonestReview()));
+  INFO(checked.status().message());
+  REQUIRE(checked.ok());
+  CHECK(*checked == HonestReview());
+  // Without the reviewer's input (the API's summary-only form) the input is
+  // not compared, only shown.
+  ShownReview summary_only = ShownForReview();
+  summary_only.input.reset();
+  core::ReviewStatement other_input = HonestReview();
+  other_input.input.findings = "something else";
+  CHECK(CheckReviewStatementToSign(summary_only, ReviewBytes(other_input)).ok());
+}
+
+TEST_CASE("RefusesAReviewStatementWithAnyMemberAltered", "[statement_check]") {
+  struct Alteration {
+    const char* member;
+    std::function<void(core::ReviewStatement&)> alter;
+  };
+  const Alteration alterations[] = {
+      {"request 'req-0000'", [](auto& s) { s.request_id = "req-0000"; }},
+      {"reviewer 'ann'", [](auto& s) { s.reviewer = "ann"; }},
+      {"credential 'prod-root'", [](auto& s) { s.credential_id = "prod-root"; }},
+      {"credential_version 2", [](auto& s) { s.credential_version = 2; }},
+      {"requester 'mallory'", [](auto& s) { s.requester = "mallory"; }},
+      {"incident 'INC-1'", [](auto& s) { s.incident = "INC-1"; }},
+      {"reason_sha256", [](auto& s) { s.reason_sha256 = core::ReasonSha256Hex("other"); }},
+      {"justified no", [](auto& s) { s.input.justified = false; }},
+      {"actions 'nothing'", [](auto& s) { s.input.actions = "nothing"; }},
+      {"findings 'all fine'", [](auto& s) { s.input.findings = "all fine"; }},
+      {"follow_ups 1", [](auto& s) { s.input.follow_ups.pop_back(); }},
+      {"follow_up.1 'none'", [](auto& s) { s.input.follow_ups[1] = "none"; }},
+  };
+  for (const Alteration& a : alterations) {
+    SECTION(a.member) {
+      core::ReviewStatement lie = HonestReview();
+      a.alter(lie);
+      RequireRefused(CheckReviewStatementToSign(ShownForReview(), ReviewBytes(lie)).status(),
+                     std::string("has ") + a.member);
+    }
+  }
+}
+
+TEST_CASE("ReviewSigningRefusesAnApprovalOrNoStatement", "[statement_check]") {
+  RequireRefused(CheckReviewStatementToSign(ShownForReview(), Bytes(Honest())).status(),
+                 "sent an approval statement as the review to sign");
+  RequireRefused(CheckReviewStatementToSign(ShownForReview(), "breakglass-review-v1\n{}").status(),
+                 "not a review statement");
+  ShownReview other = ShownForReview();
+  other.request.set_id("req-0000");
+  RequireRefused(CheckReviewStatementToSign(other, ReviewBytes(HonestReview())).status(),
+                 "described request 'req-0000' but you asked for 'req-7f3a'");
 }
 
 TEST_CASE("PrintableTextEscapesControlAndBidiCharacters", "[statement_check]") {
