@@ -1,6 +1,7 @@
 #include "vault/audit/anchor.h"
 
 #include <algorithm>
+#include <future>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -190,21 +191,47 @@ absl::Status Anchorer::Ready(AnchorKind kind) {
   return base::Annotate(deps_.signer->PublicKey().status(), "hsm (log signer)");
 }
 
-absl::Status Anchorer::AnchorNow(AnchorKind kind) {
-  if (kind == AnchorKind::kGenesis) {
-    return absl::InvalidArgumentError("anchor: AnchorNow takes routine or release");
-  }
-  Waiter waiter{kind, false, absl::OkStatus()};
-  absl::MutexLock lock(&mu_);
+absl::Status Anchorer::Refusal() const {
   if (refusal_.has_value()) return *refusal_;
   if (stopping_) return Stopped();
   if (!started_) {
     return absl::FailedPreconditionError(
         "anchor: the start-up check has not run (Start or Provision first)");
   }
+  return absl::OkStatus();
+}
+
+absl::Status Anchorer::Wait(Waiter& waiter) {
+  absl::MutexLock lock(&mu_);
+  BG_RETURN_IF_ERROR(Refusal());
   waiters_.push_back(&waiter);
   mu_.Await(absl::Condition(&waiter.done));
+  return absl::OkStatus();
+}
+
+absl::Status Anchorer::AnchorNow(AnchorKind kind) {
+  if (kind == AnchorKind::kGenesis) {
+    return absl::InvalidArgumentError("anchor: AnchorNow takes routine or release");
+  }
+  Waiter waiter;
+  waiter.kind = kind;
+  BG_RETURN_IF_ERROR(Wait(waiter));
   return waiter.status;
+}
+
+AnchoredCommit Anchorer::CommitAndAnchor(AnchorKind kind, store::Unit unit) {
+  if (kind == AnchorKind::kGenesis) {
+    return {absl::InvalidArgumentError("anchor: CommitAndAnchor takes routine or release"), {}};
+  }
+  Waiter waiter;
+  waiter.kind = kind;
+  waiter.unit = &unit;
+  const absl::Status refused = Wait(waiter);
+  if (refused.ok() && waiter.unit_ran) return {waiter.committed, waiter.status};
+  if (refused.ok()) return {waiter.status, {}};  // stopped before the unit ran
+  // No anchor can start: the unit is committed alone, as Run + AnchorNow.
+  const absl::Status committed = deps_.runner->Run(std::move(unit));
+  return {committed, refused};
 }
 
 // ---- the worker ----
@@ -249,15 +276,10 @@ void Anchorer::WorkerLoop() {
       continue;
     }
     std::vector<Waiter*> batch = TakeBatch();
-    const bool release = std::any_of(batch.begin(), batch.end(),
-                                     [](Waiter* w) { return w->kind == AnchorKind::kRelease; });
     mu_.Unlock();
-    const absl::Status status = RunAnchor(release ? AnchorKind::kRelease : AnchorKind::kRoutine);
+    RunBatch(batch);
     mu_.Lock();
-    for (Waiter* w : batch) {
-      w->status = status;
-      w->done = true;
-    }
+    for (Waiter* w : batch) w->done = true;
   }
   for (Waiter* w : waiters_) {
     w->status = Stopped();
@@ -266,12 +288,66 @@ void Anchorer::WorkerLoop() {
   waiters_.clear();
 }
 
-absl::Status Anchorer::RunAnchor(AnchorKind kind) {
+// The units of a batch's CommitAndAnchor callers, riding its step 1.
+class Anchorer::BatchRiders final : public Riders {
+ public:
+  explicit BatchRiders(const std::vector<Waiter*>& batch) : batch_(batch) {}
+
+  absl::StatusOr<bool> Run(store::Txn& txn) override {
+    bool release = false;
+    for (Waiter* w : batch_) {
+      if (w->unit == nullptr) continue;
+      BG_ASSIGN_OR_RETURN(store::Savepoint sp, txn.StartSavepoint());
+      w->unit_ran = true;
+      w->committed = (*w->unit)(txn);
+      if (w->committed.ok()) w->committed = sp.Release();  // else sp rolls back
+      release = release || (w->committed.ok() && w->kind == AnchorKind::kRelease);
+    }
+    return release;
+  }
+
+  void Lost(const absl::Status& why) override {
+    for (Waiter* w : batch_) {
+      if (w->unit_ran && w->committed.ok()) w->committed = why;
+    }
+  }
+
+ private:
+  const std::vector<Waiter*>& batch_;
+};
+
+void Anchorer::RunBatch(const std::vector<Waiter*>& batch) {
+  // A release waiter with a unit moves the release counter only if its unit
+  // commits (the riders say so); one without (a retried release) always does.
+  const bool release = std::any_of(batch.begin(), batch.end(), [](Waiter* w) {
+    return w->kind == AnchorKind::kRelease && w->unit == nullptr;
+  });
+  BatchRiders riders(batch);
+  const absl::Status status =
+      RunAnchor(release ? AnchorKind::kRelease : AnchorKind::kRoutine, &riders);
+  std::vector<store::Unit> alone;
+  std::vector<Waiter*> owners;
+  for (Waiter* w : batch) {
+    w->status = status;
+    if (w->unit == nullptr || w->unit_ran) continue;
+    // The anchor failed before step 1: commit the unit alone.
+    alone.push_back(std::move(*w->unit));
+    owners.push_back(w);
+  }
+  if (alone.empty()) return;
+  std::vector<std::future<absl::Status>> done = deps_.runner->SubmitAll(std::move(alone));
+  for (size_t i = 0; i < owners.size(); ++i) {
+    owners[i]->unit_ran = true;
+    owners[i]->committed = done[i].get();
+  }
+}
+
+absl::Status Anchorer::RunAnchor(AnchorKind kind, Riders* riders) {
   {
     absl::MutexLock lock(&mu_);
     if (refusal_.has_value()) return *refusal_;
   }
-  const absl::StatusOr<AnchorResult> result = protocol_->Anchor(kind);
+  const absl::StatusOr<AnchorResult> result = protocol_->Anchor(kind, riders);
   {
     absl::MutexLock lock(&mu_);
     next_allowed_ = clock_->Now() + options_.min_interval;

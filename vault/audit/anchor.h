@@ -9,6 +9,10 @@
 //    one signature. A release anchor also moves the release counter exactly
 //    once, for exactly one waiting release (releases each count once; other
 //    waiting releases take the next anchors).
+//  - Riding units. CommitAndAnchor(kind, unit) is Run(unit) then
+//    AnchorNow(kind) with one durable commit fewer: the callers' units are
+//    written in the anchor's step-1 transaction, before its `anchor` leaf
+//    (anchor_protocol.h: Riders).
 //  - A minimum interval between anchors (TPM NV wear): waiters that arrive
 //    meanwhile pile up into the next one.
 //  - Routine events (reads, failed logins, alert deliveries: not followed by
@@ -76,6 +80,14 @@ struct NvWriteStats {
   uint64_t since_genesis = 0;    // counter values now minus those recorded at provisioning
   uint64_t yearly_budget = 0;
   uint64_t allowance = 0;        // yearly_budget × started years since provisioning
+};
+
+// What CommitAndAnchor did: `committed` is the unit's outcome (OK: its
+// writes are durable; else its own error or the store's, and nothing of it
+// is stored); `anchored`, meaningful when committed, is AnchorNow's result.
+struct AnchoredCommit {
+  absl::Status committed;
+  absl::Status anchored;
 };
 
 struct AnchorOptions {
@@ -152,6 +164,20 @@ class Anchorer final {
   // kRelease (INVALID_ARGUMENT for kGenesis).
   absl::Status AnchorNow(AnchorKind kind);
 
+  // Run(unit) on the log's runner followed by AnchorNow(kind), in fewer
+  // steps: the unit is committed in the same transaction as the anchor's
+  // `anchor` leaf (step 1), each waiting caller's unit in its own savepoint,
+  // so a state change and the statement of the counters anchoring it are
+  // durable together after one commit. A kRelease anchor moves the release
+  // counter only if its unit committed. When the anchor cannot start (refusal,
+  // stopped, recovery failed) the unit is committed on its own and `anchored`
+  // is that error, exactly as Run then AnchorNow would report; when the
+  // anchorer stops before the unit ran, `committed` is UNAVAILABLE.
+  AnchoredCommit CommitAndAnchor(AnchorKind kind, store::Unit unit);
+
+  // The runner the log (and CommitAndAnchor's units) are committed through.
+  store::TransactionRunner* runner() const { return deps_.runner; }
+
   NvWriteStats nv_writes() const;
   // Anchors completed by this process (not counting start-up finishing).
   uint64_t anchors_completed() const;
@@ -168,10 +194,14 @@ class Anchorer final {
 
  private:
   struct Waiter {
-    AnchorKind kind;
+    AnchorKind kind = AnchorKind::kRoutine;
+    store::Unit* unit = nullptr;  // CommitAndAnchor's, borrowed from the caller
     bool done = false;
-    absl::Status status;
+    absl::Status status;     // the anchor's
+    bool unit_ran = false;   // set on the writer thread (BatchRiders)
+    absl::Status committed;  // the unit's, when unit_ran
   };
+  class BatchRiders;
 
   Anchorer(AnchorDeps deps, const base::Clock* clock, AnchorOptions options,
            std::unique_ptr<AnchorProtocol> protocol)
@@ -184,7 +214,10 @@ class Anchorer final {
   absl::Status RaiseAlarm(const CounterDisagreement& d);
   // OK when refusing after a Start() alarm (the worker never started).
   absl::Status CheckStartupAlarm() const;
-  absl::Status RunAnchor(AnchorKind kind);
+  absl::Status Refusal() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  absl::Status Wait(Waiter& waiter);
+  absl::Status RunAnchor(AnchorKind kind, Riders* riders = nullptr);
+  void RunBatch(const std::vector<Waiter*>& batch);
   void MaybeAnchorAged();
   void WorkerLoop();
   std::vector<Waiter*> TakeBatch() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -207,7 +207,7 @@ absl::StatusOr<AnchorResult> AnchorProtocol::AnchorBaseline(AnchorResult r) {
   return r;
 }
 
-absl::StatusOr<AnchorResult> AnchorProtocol::Anchor(AnchorKind kind) {
+absl::StatusOr<AnchorResult> AnchorProtocol::Anchor(AnchorKind kind, Riders* riders) {
   if (kind == AnchorKind::kGenesis) {
     return absl::InvalidArgumentError("anchor: genesis anchors are made by Provision");
   }
@@ -216,16 +216,20 @@ absl::StatusOr<AnchorResult> AnchorProtocol::Anchor(AnchorKind kind) {
     if (recovered.rollback.has_value()) return recovered;
   }
   needs_recovery_ = true;
-  BG_ASSIGN_OR_RETURN(LocatedAnchor a, Commit(NextStatement(last_->statement, kind), std::nullopt));
+  BG_ASSIGN_OR_RETURN(LocatedAnchor a,
+                      Commit(NextStatement(last_->statement, kind), std::nullopt, riders));
   return Complete(a);
 }
 
 // ---- step 1 ----
 
-absl::StatusOr<LocatedAnchor> AnchorProtocol::Commit(const AnchorStatement& s,
-                                                     std::optional<Event> before) {
-  BG_ASSIGN_OR_RETURN(const Event event, AnchorEvent(s));
+absl::StatusOr<LocatedAnchor> AnchorProtocol::Commit(AnchorStatement s, std::optional<Event> before,
+                                                     Riders* riders) {
+  BG_RETURN_IF_ERROR(AnchorEvent(s).status());
   uint64_t seq = 0;
+  bool riders_ran = false;
+  // The unit runs on the writer thread while this one waits in Run, so `s`,
+  // `seq` and `riders_ran` are handed back through Run's completion.
   const absl::Status committed = deps_.runner->Run([&](store::Txn& txn) -> absl::Status {
     if (before.has_value()) {
       BG_ASSIGN_OR_RETURN(const uint64_t size, deps_.log->Size(txn));
@@ -235,10 +239,20 @@ absl::StatusOr<LocatedAnchor> AnchorProtocol::Commit(const AnchorStatement& s,
       }
       BG_RETURN_IF_ERROR(deps_.log->Append(txn, *before).status());
     }
+    if (riders != nullptr) {
+      riders_ran = true;
+      BG_ASSIGN_OR_RETURN(const bool release, riders->Run(txn));
+      if (release && !s.moves_release()) s = NextStatement(last_->statement, AnchorKind::kRelease);
+    }
+    BG_ASSIGN_OR_RETURN(const Event event, AnchorEvent(s));
     BG_ASSIGN_OR_RETURN(seq, deps_.log->Append(txn, event));
     return Hook(AnchorStep::kBeforeEventCommit);
   });
-  if (!committed.ok()) return base::Annotate(committed, "store: committing the anchor leaf");
+  if (!committed.ok()) {
+    const absl::Status error = base::Annotate(committed, "store: committing the anchor leaf");
+    if (riders_ran) riders->Lost(error);
+    return error;
+  }
   last_ = LocatedAnchor{seq, s};
   BG_RETURN_IF_ERROR(Hook(AnchorStep::kEventCommitted));
   return *last_;

@@ -100,6 +100,23 @@ struct ProvisionRequest {
   std::string release_nv_name_hex;
 };
 
+// Units of work committed in the same transaction as an anchor's `anchor`
+// leaf, before it — so that the state changes they write and the statement
+// of the counters that anchor them become durable together, with one commit
+// (the Anchorer's callers waiting on CommitAndAnchor).
+class Riders {
+ public:
+  virtual ~Riders() = default;
+  // Runs inside the step-1 unit (on the store's writer thread), before the
+  // anchor leaf is appended; each rider's failure must be rolled back alone.
+  // Returns true when a release was committed, so the anchor must also move
+  // the release counter. An error aborts step 1: nothing is stored.
+  virtual absl::StatusOr<bool> Run(store::Txn& txn) = 0;
+  // Called when Run ran but step 1 did not commit (`why`): nothing the
+  // riders wrote is stored.
+  virtual void Lost(const absl::Status& why) = 0;
+};
+
 struct AnchorResult {
   LocatedAnchor anchor;                   // the anchor made or finished
   std::vector<CounterCheck> checks;       // Recover(): what the TPM and log said
@@ -130,7 +147,12 @@ class AnchorProtocol final {
 
   // One anchor of `kind` (routine or release) covering every leaf committed
   // before the call; recovers first when the previous one did not complete.
-  absl::StatusOr<AnchorResult> Anchor(AnchorKind kind);
+  // `riders` (optional, borrowed for the call) are committed with the anchor
+  // leaf; a routine anchor becomes a release anchor when they commit a
+  // release. They do not run when the anchor fails before step 1 (recovery
+  // failed, or found a rollback): the caller can tell by their not having
+  // run.
+  absl::StatusOr<AnchorResult> Anchor(AnchorKind kind, Riders* riders = nullptr);
 
   // Tree size covered by the last completed anchor (0 before one).
   uint64_t covered_size() const { return covered_size_; }
@@ -151,7 +173,8 @@ class AnchorProtocol final {
                              uint64_t stated, std::string_view qualifying, uint64_t size) const;
   tpm::MonotonicCounter& Counter(std::string_view label);
   absl::StatusOr<uint64_t> ReadForGenesis(tpm::MonotonicCounter& counter);
-  absl::StatusOr<LocatedAnchor> Commit(const AnchorStatement& s, std::optional<Event> before);
+  absl::StatusOr<LocatedAnchor> Commit(AnchorStatement s, std::optional<Event> before,
+                                       Riders* riders = nullptr);
   absl::StatusOr<std::optional<CounterDisagreement>> MoveOne(std::string_view label,
                                                              uint64_t stated);
   absl::StatusOr<std::optional<CounterDisagreement>> MoveAll(const LocatedAnchor& a);

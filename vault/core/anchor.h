@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "vault/store/transaction_runner.h"
 
 namespace breakglass::core {
 
@@ -23,6 +24,14 @@ enum class AnchorKind {
 inline std::string_view AnchorKindName(AnchorKind kind) {
   return kind == AnchorKind::kRelease ? "release" : "routine";
 }
+
+// What CommitAndAnchor did. `committed`: OK when the unit's writes are
+// durable; otherwise the unit's own error or the store's, and nothing of the
+// unit is stored. `anchored` (meaningful only when committed): as AnchorNow.
+struct AnchoredCommit {
+  absl::Status committed;
+  absl::Status anchored;
+};
 
 class Anchor {
  public:
@@ -41,6 +50,15 @@ class Anchor {
   // release counter moved). OK only when that holds; otherwise an error
   // naming the component that failed. Never returns OK on a fallback.
   virtual absl::Status AnchorNow(AnchorKind kind) = 0;
+
+  // runner.Run(unit) followed by AnchorNow(kind), with the same results, but
+  // an implementation may commit the unit in the same store transaction as
+  // its anchor's own first write (DESIGN.md "Anchoring in the TPM", step 1),
+  // saving one durable commit on the caller's path. `runner` is the store the
+  // unit belongs to; an implementation anchoring another store runs the unit
+  // there first.
+  virtual AnchoredCommit CommitAndAnchor(AnchorKind kind, store::TransactionRunner& runner,
+                                         store::Unit unit) = 0;
 };
 
 }  // namespace breakglass::core

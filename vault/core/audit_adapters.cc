@@ -23,4 +23,15 @@ absl::Status AuditAnchor::AnchorNow(AnchorKind kind) {
   return anchorer_->AnchorNow(ToAudit(kind));
 }
 
+AnchoredCommit AuditAnchor::CommitAndAnchor(AnchorKind kind, store::TransactionRunner& runner,
+                                            store::Unit unit) {
+  if (&runner != anchorer_->runner()) {
+    AnchoredCommit done{runner.Run(std::move(unit)), absl::OkStatus()};
+    if (done.committed.ok()) done.anchored = AnchorNow(kind);
+    return done;
+  }
+  audit::AnchoredCommit done = anchorer_->CommitAndAnchor(ToAudit(kind), std::move(unit));
+  return {std::move(done.committed), std::move(done.anchored)};
+}
+
 }  // namespace breakglass::core

@@ -33,6 +33,9 @@ class AuditAnchor final : public Anchor {
   explicit AuditAnchor(audit::Anchorer* anchorer) : anchorer_(anchorer) {}
   absl::Status Ready(AnchorKind kind) override;
   absl::Status AnchorNow(AnchorKind kind) override;
+  // Rides the Anchorer's step-1 commit when `runner` is the log's.
+  AnchoredCommit CommitAndAnchor(AnchorKind kind, store::TransactionRunner& runner,
+                                 store::Unit unit) override;
 
  private:
   audit::Anchorer* const anchorer_;

@@ -33,17 +33,25 @@ absl::Mutex& Vault::LockFor(std::string_view request_id) {
   return request_locks_[std::hash<std::string_view>()(request_id) % request_locks_.size()];
 }
 
+namespace {
+
+absl::Status NotYetAnchored(const absl::Status& anchored, std::string_view what) {
+  if (anchored.ok()) return anchored;
+  return base::Annotate(anchored, absl::StrCat(std::string(what),
+                                               " was recorded but is not yet anchored in the TPM "
+                                               "(it will be covered by the next anchor); anchor"));
+}
+
+}  // namespace
+
 absl::Status Vault::AnchorCommitted(AnchorKind kind, std::string_view what) {
-  absl::Status s = d_.anchor->AnchorNow(kind);
-  if (s.ok()) return s;
-  return base::Annotate(s, absl::StrCat(std::string(what),
-                                        " was recorded but is not yet anchored in the TPM "
-                                        "(it will be covered by the next anchor); anchor"));
+  return NotYetAnchored(d_.anchor->AnchorNow(kind), what);
 }
 
 absl::Status Vault::CommitAndAnchor(store::Unit unit, AnchorKind kind, std::string_view what) {
-  BG_RETURN_IF_ERROR(d_.runner->Run(std::move(unit)));
-  return AnchorCommitted(kind, what);
+  AnchoredCommit done = d_.anchor->CommitAndAnchor(kind, *d_.runner, std::move(unit));
+  BG_RETURN_IF_ERROR(done.committed);
+  return NotYetAnchored(done.anchored, what);
 }
 
 absl::Status Vault::RequireOperator(std::string_view actor) {

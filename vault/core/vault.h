@@ -17,8 +17,10 @@
 //   2b. the release gate, if one is wired (release_gate.h: "alert before
 //      release"); its refusal refuses the approval like a failure in 1–2;
 //   3. one transaction: the approval, `approved`, the `release` event and the
-//      sealed box (not yet deliverable), credential -> exposed;
-//   4. Anchor::AnchorNow(release); then the box is deliverable (the flag is
+//      sealed box (not yet deliverable), credential -> exposed — committed
+//      with the anchor's `anchor` leaf (Anchor::CommitAndAnchor);
+//   4. the anchor completes (counters, signed checkpoint, evidence); then the
+//      box is deliverable (the flag is
 //      stored in the background; after a crash before it lands, Fetch
 //      anchors the release again — the release counter may over-count,
 //      never under-count).
@@ -243,11 +245,16 @@ class Vault final {
                                             const ApprovalStatement& statement,
                                             std::string_view signature, Decision decision);
   absl::StatusOr<PreparedRelease> PrepareRelease(const DecisionPlan& plan);
-  absl::Status CommitDecision(const DecisionPlan& plan, const PreparedRelease* release);
+  // The unit recording a decision (re-checked under the writer), and for the
+  // final approval the release. `plan` and `release` are borrowed until the
+  // unit has run.
+  store::Unit DecisionUnit(const DecisionPlan& plan, const PreparedRelease* release);
   absl::Status AppendDecisionEvent(store::Txn& txn, const DecisionPlan& plan, RequestState state);
   absl::Status RecordRelease(store::Txn& txn, const DecisionPlan& plan,
                              const PreparedRelease& release, CredentialRecord credential);
-  absl::Status FinishRelease(std::string_view request_id);
+  // Given the release anchor's result: marks the box deliverable, or returns
+  // the annotated anchoring error.
+  absl::Status FinishRelease(std::string_view request_id, const absl::Status& anchored);
   // True when the release's anchor succeeded (flag stored, or seen by this
   // process while the flag is being stored).
   bool KnownAnchored(const ReleaseRecord& release);

@@ -191,10 +191,10 @@ absl::StatusOr<Vault::PreparedRelease> Vault::PrepareRelease(const DecisionPlan&
   return out;
 }
 
-absl::Status Vault::CommitDecision(const DecisionPlan& plan, const PreparedRelease* release) {
-  const RequestRecord& r = plan.request;
-  const std::string custodian = plan.decision.custodian;
-  auto unit = [&](store::Txn& txn) -> absl::Status {
+store::Unit Vault::DecisionUnit(const DecisionPlan& plan, const PreparedRelease* release) {
+  return [this, &plan, release](store::Txn& txn) -> absl::Status {
+    const RequestRecord& r = plan.request;
+    const std::string& custodian = plan.decision.custodian;
     // Re-check under the writer: the request may have moved since the plan.
     BG_ASSIGN_OR_RETURN(RequestRecord now_r, internal::LoadRequest(txn, r.id));
     BG_ASSIGN_OR_RETURN(CredentialRecord cred, internal::LoadCredential(txn, r.credential));
@@ -226,7 +226,6 @@ absl::Status Vault::CommitDecision(const DecisionPlan& plan, const PreparedRelea
     if (e.outcome != Outcome::kMet) return absl::OkStatus();
     return RecordRelease(txn, plan, *release, cred);
   };
-  return d_.runner->Run(std::move(unit));
 }
 
 absl::Status Vault::AppendDecisionEvent(store::Txn& txn, const DecisionPlan& plan,
@@ -288,8 +287,7 @@ absl::Status Vault::RecordRelease(store::Txn& txn, const DecisionPlan& plan,
   return repo::InsertRelease(txn, rel);
 }
 
-absl::Status Vault::FinishRelease(std::string_view request_id) {
-  absl::Status anchored = d_.anchor->AnchorNow(AnchorKind::kRelease);
+absl::Status Vault::FinishRelease(std::string_view request_id, const absl::Status& anchored) {
   if (!anchored.ok()) {
     return base::Annotate(anchored, absl::StrCat(
         "the release of ", std::string(request_id),
@@ -325,10 +323,9 @@ absl::StatusOr<DecisionResult> Vault::Decide(std::string_view actor, std::string
   DecisionResult result{RequestState::kPending, plan.evaluation.summary};
   if (plan.evaluation.outcome == Outcome::kDenied) result.state = RequestState::kDenied;
   if (plan.evaluation.outcome != Outcome::kMet) {
-    BG_RETURN_IF_ERROR(CommitDecision(plan, nullptr));
-    BG_RETURN_IF_ERROR(AnchorCommitted(AnchorKind::kRoutine,
-                                       absl::StrCat("the ", std::string(DecisionName(decision)), " by ",
-                                                    plan.decision.custodian)));
+    BG_RETURN_IF_ERROR(CommitAndAnchor(DecisionUnit(plan, nullptr), AnchorKind::kRoutine,
+                                       absl::StrCat("the ", std::string(DecisionName(decision)),
+                                                    " by ", plan.decision.custodian)));
     return result;
   }
   auto release = PrepareRelease(plan);
@@ -337,8 +334,12 @@ absl::StatusOr<DecisionResult> Vault::Decide(std::string_view actor, std::string
         "release of ", plan.request.id, " refused; the approval by ", plan.decision.custodian,
         " was NOT recorded (submit it again once fixed)"));
   }
-  BG_RETURN_IF_ERROR(CommitDecision(plan, &*release));
-  BG_RETURN_IF_ERROR(FinishRelease(plan.request.id));
+  // The approval, the release event and the box are committed together with
+  // the anchor's statement of the counters (one durable write), then anchored.
+  AnchoredCommit done =
+      d_.anchor->CommitAndAnchor(AnchorKind::kRelease, *d_.runner, DecisionUnit(plan, &*release));
+  BG_RETURN_IF_ERROR(done.committed);
+  BG_RETURN_IF_ERROR(FinishRelease(plan.request.id, done.anchored));
   result.state = RequestState::kReleased;
   return result;
 }
@@ -369,7 +370,9 @@ absl::StatusOr<std::string> Vault::Fetch(std::string_view actor, std::string_vie
         "the use window of request ", r.id, " ended at ", FormatTime(rel->use_until),
         "; the credential can no longer be fetched — file a new request"));
   }
-  if (!KnownAnchored(*rel)) BG_RETURN_IF_ERROR(FinishRelease(r.id));
+  if (!KnownAnchored(*rel)) {
+    BG_RETURN_IF_ERROR(FinishRelease(r.id, d_.anchor->AnchorNow(AnchorKind::kRelease)));
+  }
   std::string box;
   if (absl::Status done = d_.runner->Run([&](store::Txn& txn) -> absl::Status {
     BG_ASSIGN_OR_RETURN(auto current, repo::FindRelease(txn, r.id));

@@ -26,6 +26,13 @@ class FakeAnchor final : public Anchor {
     return absl::OkStatus();
   }
 
+  AnchoredCommit CommitAndAnchor(AnchorKind kind, store::TransactionRunner& runner,
+                                 store::Unit unit) override {
+    AnchoredCommit done{runner.Run(std::move(unit)), absl::OkStatus()};
+    if (done.committed.ok()) done.anchored = AnchorNow(kind);
+    return done;
+  }
+
   // Every later Ready() returns `s` (OK to heal).
   void FailReady(absl::Status s) {
     absl::MutexLock lock(&mu_);
