@@ -71,6 +71,18 @@ TEST_CASE("MonotonicCounter increments by one and reads what it returned",
   }
 }
 
+TEST_CASE("MonotonicCounter advances by one without reading back; evidence states the value",
+          "[conformance][counter]") {
+  Suite s;
+  auto c = s.Written();
+  const uint64_t value = *c->Read();
+  REQUIRE(c->Advance().ok());
+  REQUIRE(c->Advance().ok());
+  CHECK(*c->Read() == value + 2);
+  CHECK(s.Certified(*c, "advanced").value == value + 2);
+  CHECK(*c->Increment() == value + 3);
+}
+
 TEST_CASE("MonotonicCounter keeps its label", "[conformance][counter]") {
   Suite s;
   CHECK(s.Unwritten("release")->Label() == "release");

@@ -1,6 +1,7 @@
 #include "tpm/fake/fault_injecting_counter.h"
 
 #include "absl/strings/str_cat.h"
+#include "vault/base/status.h"
 
 namespace breakglass::tpm {
 
@@ -26,14 +27,24 @@ absl::StatusOr<uint64_t> FaultInjectingCounter::Increment() {
   absl::Status injected = Take(Op::kIncrement);
   if (!injected.ok()) return injected;
   absl::StatusOr<uint64_t> result = target_->Increment();
-  absl::MutexLock lock(&mu_);
-  if (result.ok() && lose_increments_ > 0) {
-    --lose_increments_;
-    return absl::UnavailableError(
-        absl::StrCat("injected fault: TPM counter '", target_->Label(),
-                     "' was incremented but the response was lost (connection dropped)"));
-  }
+  if (!result.ok()) return result;
+  BG_RETURN_IF_ERROR(LoseResponse());
   return result;
+}
+
+absl::Status FaultInjectingCounter::Advance() {
+  BG_RETURN_IF_ERROR(Take(Op::kIncrement));
+  BG_RETURN_IF_ERROR(target_->Advance());
+  return LoseResponse();
+}
+
+absl::Status FaultInjectingCounter::LoseResponse() {
+  absl::MutexLock lock(&mu_);
+  if (lose_increments_ == 0) return absl::OkStatus();
+  --lose_increments_;
+  return absl::UnavailableError(
+      absl::StrCat("injected fault: TPM counter '", target_->Label(),
+                   "' was incremented but the response was lost (connection dropped)"));
 }
 
 absl::StatusOr<CounterEvidence> FaultInjectingCounter::Certify(std::string_view qualifying_data) {

@@ -31,6 +31,8 @@ class FaultInjectingCounter final : public MonotonicCounter {
 
   absl::StatusOr<uint64_t> Read() override;
   absl::StatusOr<uint64_t> Increment() override;
+  // Scripted as Increment (Op::kIncrement), forwarded to the target's Advance.
+  absl::Status Advance() override;
   absl::StatusOr<CounterEvidence> Certify(std::string_view qualifying_data) override;
   std::string Label() const override { return target_->Label(); }
 
@@ -50,6 +52,8 @@ class FaultInjectingCounter final : public MonotonicCounter {
   };
   // The injected error for this call of `op`, or OK to forward it.
   absl::Status Take(Op op);
+  // After a forwarded increment: the lost-response fault, if scripted.
+  absl::Status LoseResponse();
 
   MonotonicCounter* const target_;
   mutable absl::Mutex mu_;

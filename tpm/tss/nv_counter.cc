@@ -173,7 +173,7 @@ absl::StatusOr<uint64_t> TssNvCounter::Read() {
   return value;
 }
 
-absl::StatusOr<uint64_t> TssNvCounter::IncrementOnce(bool& nv_rate) {
+absl::StatusOr<uint64_t> TssNvCounter::IncrementOnce(bool read_back, bool& nv_rate) {
   BG_ASSIGN_OR_RETURN(TssContext::Lease lease, ctx_->Acquire());
   BG_ASSIGN_OR_RETURN(uint32_t nv, lease.Resolve(spec_.nv_index));
   internal::ScopedTransient policy(lease);
@@ -193,16 +193,21 @@ absl::StatusOr<uint64_t> TssNvCounter::IncrementOnce(bool& nv_rate) {
   nv_rate = internal::TpmRcCode(rc) == TPM2_RC_NV_RATE;
   if (internal::TpmRcCode(rc) == TPM2_RC_HANDLE) lease.Forget(spec_.nv_index);
   BG_RETURN_IF_ERROR(lease.Check("TPM2_NV_Increment", rc));
+  if (!read_back) return 0;
   return ReadValue(lease, nv, spec_.nv_index);
 }
 
-absl::StatusOr<uint64_t> TssNvCounter::Increment() {
+absl::StatusOr<uint64_t> TssNvCounter::Increment() { return IncrementWithRetry(true); }
+
+absl::Status TssNvCounter::Advance() { return IncrementWithRetry(false).status(); }
+
+absl::StatusOr<uint64_t> TssNvCounter::IncrementWithRetry(bool read_back) {
   absl::StatusOr<uint64_t> result = absl::InternalError("not attempted");
   const int attempts = RetryWithBackoff(
       spec_.nv_rate_backoff,
       [&] {
         bool nv_rate = false;
-        result = IncrementOnce(nv_rate);
+        result = IncrementOnce(read_back, nv_rate);
         return nv_rate;
       },
       [](absl::Duration d) { absl::SleepFor(d); });

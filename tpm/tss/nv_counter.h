@@ -22,8 +22,9 @@
 //                    the start-up check sees it jump, and alerts.
 //
 // Increment = NV_Increment then NV_Read under one lease (so the value
-// returned is the one this call produced); TPM_RC_NV_RATE is retried with
-// exponential backoff, releasing the lease between attempts.
+// returned is the one this call produced); Advance = NV_Increment alone.
+// TPM_RC_NV_RATE is retried with exponential backoff, releasing the lease
+// between attempts.
 //
 // Errors (all name the counter label and index): UNAVAILABLE (TPM
 // unreachable, or NV rate limit outlasting the backoff), NOT_FOUND (index not
@@ -86,6 +87,7 @@ class TssNvCounter final : public MonotonicCounter {
 
   absl::StatusOr<uint64_t> Read() override;
   absl::StatusOr<uint64_t> Increment() override;
+  absl::Status Advance() override;
   absl::StatusOr<CounterEvidence> Certify(std::string_view qualifying_data) override;
   std::string Label() const override { return spec_.label; }
 
@@ -99,8 +101,11 @@ class TssNvCounter final : public MonotonicCounter {
                const AttestationKey* ak)
       : ctx_(ctx), spec_(std::move(spec)), auth_(std::move(auth)), ak_(ak) {}
 
-  // One NV_Increment + NV_Read; sets `nv_rate` when the TPM said NV_RATE.
-  absl::StatusOr<uint64_t> IncrementOnce(bool& nv_rate);
+  // One NV_Increment, + NV_Read when `read_back` (else returns 0); sets
+  // `nv_rate` when the TPM said NV_RATE.
+  absl::StatusOr<uint64_t> IncrementOnce(bool read_back, bool& nv_rate);
+  // IncrementOnce with the NV_RATE backoff and the errors annotated.
+  absl::StatusOr<uint64_t> IncrementWithRetry(bool read_back);
   absl::Status Annotate(const absl::Status& status) const;
 
   TssContext* const ctx_;
