@@ -1,6 +1,7 @@
 #include "vault/audit/anchor_protocol.h"
 
 #include <algorithm>
+#include <future>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -32,6 +33,7 @@ struct AnchorProtocol::SealPlan {
   merkle::Checkpoint checkpoint;
   std::optional<std::string> note;          // already stored for this size
   std::vector<std::string> have_evidence;  // counters whose evidence is stored
+  std::optional<std::string> signed_note;  // signed now (no note was stored)
 };
 
 std::string_view AnchorStepName(AnchorStep step) {
@@ -87,9 +89,9 @@ absl::Status AnchorProtocol::UseProvision(const ProvisionStatement& p) {
   return absl::OkStatus();
 }
 
-absl::Status AnchorProtocol::CheckEvidence(std::string_view label,
-                                           const tpm::CounterEvidence& evidence, uint64_t stated,
-                                           std::string_view qualifying, uint64_t size) const {
+absl::StatusOr<std::optional<CounterDisagreement>> AnchorProtocol::CheckEvidence(
+    std::string_view label, const tpm::CounterEvidence& evidence, uint64_t stated,
+    std::string_view qualifying, uint64_t size) const {
   const std::string what =
       Tpm(label, absl::StrCat("NV_Certify evidence for checkpoint ", size));
   const std::string& name = label == kReleaseCounterLabel ? release_name_ : checkpoint_name_;
@@ -103,11 +105,12 @@ absl::Status AnchorProtocol::CheckEvidence(std::string_view label,
     return absl::InternalError(absl::StrCat(what, " certifies other qualifying data"));
   }
   if (certified->value != stated) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        what, " certifies ", certified->value, ", not the stated ", stated,
-        " (the counter moved outside breakglass?); not stored"));
+    // The increment (or an earlier one) did not reach the stated value: the
+    // counter was moved outside breakglass. Nothing is stored.
+    return CounterDisagreement{std::string(label), stated, certified->value,
+                               RollbackProblem::kIncrementMismatch};
   }
-  return absl::OkStatus();
+  return std::nullopt;
 }
 
 absl::Status AnchorProtocol::Hook(AnchorStep step) {
@@ -177,14 +180,16 @@ absl::StatusOr<AnchorResult> AnchorProtocol::Recover() {
   if (found->baseline) return AnchorBaseline(std::move(r));
   for (const CounterCheck& c : r.checks) {
     if (c.verdict != CounterVerdict::kOneBehind) continue;
-    BG_ASSIGN_OR_RETURN(r.rollback, MoveOne(c.counter, c.log_value));
-    if (r.rollback.has_value()) return r;
+    BG_RETURN_IF_ERROR(MoveOne(c.counter, c.log_value));
     r.actions.push_back(absl::StrCat("incremented the ", c.counter, " counter to ", c.log_value,
                                      " (stopped after committing anchor leaf ", found->seq,
                                      ", before the increment)"));
   }
-  BG_ASSIGN_OR_RETURN(const bool sealed, Seal(*found));
-  if (sealed) {
+  BG_ASSIGN_OR_RETURN(SealPlan plan, PrepareSeal(found->checkpoint_size()));
+  const bool complete = plan.note.has_value() && MissingEvidence(*found, plan).empty();
+  BG_ASSIGN_OR_RETURN(r.rollback, Seal(*found, plan));
+  if (r.rollback.has_value()) return r;
+  if (!complete) {
     r.actions.push_back(absl::StrCat("signed, certified and stored checkpoint ",
                                      found->checkpoint_size(), " of anchor leaf ", found->seq));
   }
@@ -260,35 +265,36 @@ absl::StatusOr<LocatedAnchor> AnchorProtocol::Commit(AnchorStatement s, std::opt
 
 // ---- step 2 ----
 
-absl::StatusOr<std::optional<CounterDisagreement>> AnchorProtocol::MoveOne(std::string_view label,
-                                                                           uint64_t stated) {
-  absl::StatusOr<uint64_t> value = Counter(label).Increment();
-  if (!value.ok()) {
-    return base::Annotate(value.status(), Tpm(label, absl::StrCat("incrementing to ", stated)));
-  }
+// The value reached is checked on the certified evidence (Seal), which states
+// it anyway: one TPM command fewer than reading it back here.
+absl::Status AnchorProtocol::MoveOne(std::string_view label, uint64_t stated) {
+  const absl::Status moved = Counter(label).Advance();
+  if (!moved.ok())
+    return base::Annotate(moved, Tpm(label, absl::StrCat("incrementing to ", stated)));
   ++nv_writes_;
-  if (*value != stated) {
-    return CounterDisagreement{std::string(label), stated, *value,
-                               RollbackProblem::kIncrementMismatch};
-  }
-  BG_RETURN_IF_ERROR(Hook(AnchorStep::kCounterIncremented));
-  return std::nullopt;
+  return Hook(AnchorStep::kCounterIncremented);
 }
 
-absl::StatusOr<std::optional<CounterDisagreement>> AnchorProtocol::MoveAll(const LocatedAnchor& a) {
+absl::Status AnchorProtocol::MoveAll(const LocatedAnchor& a) {
   for (std::string_view label : MovedLabels(a.statement)) {
-    BG_ASSIGN_OR_RETURN(std::optional<CounterDisagreement> d,
-                        MoveOne(label, a.statement.ValueOf(label)));
-    if (d.has_value()) return d;
+    BG_RETURN_IF_ERROR(MoveOne(label, a.statement.ValueOf(label)));
   }
-  return std::nullopt;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<AnchorResult> AnchorProtocol::Complete(LocatedAnchor a) {
   AnchorResult r{a, {}, {}, std::nullopt};
-  BG_ASSIGN_OR_RETURN(r.rollback, MoveAll(a));
+  // Step 3's store reads and checkpoint signature need no TPM: they run on
+  // another thread while the counters move. Nothing signed is stored or
+  // shown before both are done.
+  std::future<absl::StatusOr<SealPlan>> prepared = std::async(
+      std::launch::async, [this, size = a.checkpoint_size()] { return PrepareSeal(size); });
+  const absl::Status moved = MoveAll(a);
+  absl::StatusOr<SealPlan> plan = prepared.get();
+  BG_RETURN_IF_ERROR(moved);
+  if (!plan.ok()) return plan.status();
+  BG_ASSIGN_OR_RETURN(r.rollback, Seal(a, *plan));
   if (r.rollback.has_value()) return r;
-  BG_RETURN_IF_ERROR(Seal(a).status());
   needs_recovery_ = false;
   covered_size_ = a.checkpoint_size();
   return r;
@@ -296,9 +302,8 @@ absl::StatusOr<AnchorResult> AnchorProtocol::Complete(LocatedAnchor a) {
 
 // ---- step 3 ----
 
-absl::StatusOr<bool> AnchorProtocol::Seal(const LocatedAnchor& a) {
-  const uint64_t size = a.checkpoint_size();
-  BG_ASSIGN_OR_RETURN(SealPlan plan, PlanSeal(size));
+std::vector<std::string_view> AnchorProtocol::MissingEvidence(const LocatedAnchor& a,
+                                                              const SealPlan& plan) {
   std::vector<std::string_view> missing;
   for (std::string_view label : MovedLabels(a.statement)) {
     if (std::find(plan.have_evidence.begin(), plan.have_evidence.end(), label) ==
@@ -306,11 +311,31 @@ absl::StatusOr<bool> AnchorProtocol::Seal(const LocatedAnchor& a) {
       missing.push_back(label);
     }
   }
+  return missing;
+}
+
+absl::StatusOr<AnchorProtocol::SealPlan> AnchorProtocol::PrepareSeal(uint64_t size) {
+  BG_ASSIGN_OR_RETURN(SealPlan plan, PlanSeal(size));
+  if (plan.note.has_value()) return plan;
+  absl::StatusOr<std::string> note = merkle::SignCheckpoint(plan.checkpoint, note_signer_);
+  if (!note.ok()) {
+    return base::Annotate(
+        note.status(), absl::StrCat("hsm (log signer): signing checkpoint ", plan.checkpoint.size));
+  }
+  plan.signed_note = *std::move(note);
+  return plan;
+}
+
+absl::StatusOr<std::optional<CounterDisagreement>> AnchorProtocol::Seal(const LocatedAnchor& a,
+                                                                        const SealPlan& plan) {
+  const uint64_t size = a.checkpoint_size();
+  const std::vector<std::string_view> missing = MissingEvidence(a, plan);
   if (plan.note.has_value() && missing.empty()) {
     last_signed_ = plan.checkpoint;
-    return false;
+    return std::nullopt;
   }
-  BG_ASSIGN_OR_RETURN(const std::string note, NoteFor(plan));
+  if (!plan.note.has_value()) BG_RETURN_IF_ERROR(Hook(AnchorStep::kCheckpointSigned));
+  const std::string& note = plan.note.has_value() ? *plan.note : *plan.signed_note;
   BG_ASSIGN_OR_RETURN(const std::string body, merkle::FormatCheckpoint(plan.checkpoint));
   const std::string qualifying = CheckpointQualifyingData(body);
   std::vector<AnchorEvidence> evidence;
@@ -319,7 +344,9 @@ absl::StatusOr<bool> AnchorProtocol::Seal(const LocatedAnchor& a) {
     if (!ev.ok()) {
       return base::Annotate(ev.status(), Tpm(label, absl::StrCat("NV_Certify for checkpoint ", size)));
     }
-    BG_RETURN_IF_ERROR(CheckEvidence(label, *ev, a.statement.ValueOf(label), qualifying, size));
+    BG_ASSIGN_OR_RETURN(std::optional<CounterDisagreement> d,
+                        CheckEvidence(label, *ev, a.statement.ValueOf(label), qualifying, size));
+    if (d.has_value()) return d;
     evidence.push_back({size, std::string(label), a.statement.ValueOf(label),
                         std::move(ev->attest), std::move(ev->signature)});
   }
@@ -327,18 +354,7 @@ absl::StatusOr<bool> AnchorProtocol::Seal(const LocatedAnchor& a) {
   BG_RETURN_IF_ERROR(StoreSeal(size, note, evidence));
   BG_RETURN_IF_ERROR(Hook(AnchorStep::kEvidenceStored));
   last_signed_ = plan.checkpoint;
-  return true;
-}
-
-absl::StatusOr<std::string> AnchorProtocol::NoteFor(const SealPlan& plan) {
-  if (plan.note.has_value()) return *plan.note;
-  absl::StatusOr<std::string> note = merkle::SignCheckpoint(plan.checkpoint, note_signer_);
-  if (!note.ok()) {
-    return base::Annotate(note.status(),
-                          absl::StrCat("hsm (log signer): signing checkpoint ", plan.checkpoint.size));
-  }
-  BG_RETURN_IF_ERROR(Hook(AnchorStep::kCheckpointSigned));
-  return *note;
+  return std::nullopt;
 }
 
 absl::StatusOr<AnchorProtocol::SealPlan> AnchorProtocol::PlanSeal(uint64_t size) {

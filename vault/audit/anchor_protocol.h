@@ -4,8 +4,8 @@
 //   1. append an `anchor` leaf stating the values the counters are about to
 //      reach (anchor_event.h) and commit it;
 //   2. increment the counter(s) it moves — release first, then checkpoint
-//      (the counter adapter retries TPM_RC_NV_RATE) — and check each returned
-//      value equals the stated one; a different value is a rollback alarm;
+//      (MonotonicCounter::Advance: the adapter retries TPM_RC_NV_RATE and
+//      does not read the value back);
 //   3. sign the C2SP checkpoint of the tree ending with that leaf (size
 //      seq + 1) with the HSM log key, TPM2_NV_Certify each counter moved with
 //      qualifying data = SHA-256(checkpoint body) (CheckpointQualifyingData),
@@ -13,7 +13,13 @@
 //      by the AK recorded at provisioning, about the NV index recorded there,
 //      certifying the stated value over that qualifying data), and store note
 //      + evidence in one transaction. Evidence an auditor would reject is
-//      never stored.
+//      never stored; a certified value other than the stated one (the counter
+//      moved outside breakglass) is a rollback alarm.
+//
+// The store reads and the signature of step 3 need no TPM, so Anchor() does
+// them on a second thread while step 2 runs; the signed note is neither
+// stored nor shown before the counters have moved, and the step hooks fire
+// in the order above (kCheckpointSigned after the increments).
 //
 // Before signing, the tree must extend the last signed checkpoint — the
 // stored latest one (its signature checked with our key, then an RFC 9162
@@ -169,21 +175,31 @@ class AnchorProtocol final {
 
   absl::Status Hook(AnchorStep step);
   absl::Status UseProvision(const ProvisionStatement& p);
-  absl::Status CheckEvidence(std::string_view label, const tpm::CounterEvidence& evidence,
-                             uint64_t stated, std::string_view qualifying, uint64_t size) const;
+  // A certified value other than `stated` is a disagreement; evidence that
+  // does not verify is an error.
+  absl::StatusOr<std::optional<CounterDisagreement>> CheckEvidence(
+      std::string_view label, const tpm::CounterEvidence& evidence, uint64_t stated,
+      std::string_view qualifying, uint64_t size) const;
   tpm::MonotonicCounter& Counter(std::string_view label);
   absl::StatusOr<uint64_t> ReadForGenesis(tpm::MonotonicCounter& counter);
   absl::StatusOr<LocatedAnchor> Commit(AnchorStatement s, std::optional<Event> before,
                                        Riders* riders = nullptr);
-  absl::StatusOr<std::optional<CounterDisagreement>> MoveOne(std::string_view label,
-                                                             uint64_t stated);
-  absl::StatusOr<std::optional<CounterDisagreement>> MoveAll(const LocatedAnchor& a);
+  absl::Status MoveOne(std::string_view label, uint64_t stated);
+  absl::Status MoveAll(const LocatedAnchor& a);
   absl::StatusOr<AnchorResult> Complete(LocatedAnchor a);
   // Recover() after a rollback clear's baseline that the counters match.
   absl::StatusOr<AnchorResult> AnchorBaseline(AnchorResult r);
-  // Step 3; true when something was done, false when it was already complete.
-  absl::StatusOr<bool> Seal(const LocatedAnchor& a);
-  absl::StatusOr<std::string> NoteFor(const SealPlan& plan);
+  // Step 3's part without the TPM: PlanSeal, and the checkpoint signed when
+  // no note is stored for `size`. Safe to run beside step 2 (another thread).
+  absl::StatusOr<SealPlan> PrepareSeal(uint64_t size);
+  // The counters `a` moved whose evidence `plan` does not hold yet.
+  static std::vector<std::string_view> MissingEvidence(const LocatedAnchor& a,
+                                                       const SealPlan& plan);
+  // Step 3 given PrepareSeal's plan (a no-op when already complete): certify,
+  // check, store. A certified value other than the stated one is returned as
+  // a disagreement, with nothing stored.
+  absl::StatusOr<std::optional<CounterDisagreement>> Seal(const LocatedAnchor& a,
+                                                          const SealPlan& plan);
   absl::StatusOr<SealPlan> PlanSeal(uint64_t size);
   absl::Status CheckStored(store::Txn& txn, const StoredCheckpoint& latest, SealPlan& plan);
   absl::Status CheckExtends(store::Txn& txn, const merkle::Checkpoint& old,
