@@ -34,11 +34,22 @@ absl::StatusOr<std::string> ExpireDue(const Backend* backend) {
   return Summary(*report);
 }
 
+absl::StatusOr<std::string> CheckOverdueReviews(const Backend* backend) {
+  core::Vault* vault = backend->vault();
+  if (vault == nullptr) return std::string();  // not provisioned yet
+  absl::StatusOr<core::OverdueReport> report = vault->CheckOverdueReviews();
+  if (!report.ok()) return report.status();
+  if (report->alerted.empty()) return std::string();
+  return absl::StrCat("review overdue for ", absl::StrJoin(report->alerted, ", "),
+                      " (review_overdue event written)");
+}
+
 }  // namespace
 
 std::vector<PeriodicTask> MaintenanceTasks(const Backend* backend) {
   return {
       {"expire_due", [backend] { return ExpireDue(backend); }},
+      {"check_overdue_reviews", [backend] { return CheckOverdueReviews(backend); }},
   };
 }
 

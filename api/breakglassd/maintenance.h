@@ -47,6 +47,9 @@ struct PeriodicTask {
 //   expire_due: core::Vault::ExpireDue — pending requests past their approval
 //               window become `expired`, unfetched release boxes past their
 //               use window are dropped, each with its `expiry` event.
+//   check_overdue_reviews: core::Vault::CheckOverdueReviews — a
+//               `review_overdue` event for each release whose post-incident
+//               review is past due, again every review_overdue_repeat.
 std::vector<PeriodicTask> MaintenanceTasks(const Backend* backend);
 
 class Maintenance final {

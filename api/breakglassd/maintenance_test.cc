@@ -103,8 +103,12 @@ TEST_CASE("ExpireDueWaitsForProvisioningThenFindsNothingDue", "[maintenance]") {
   auto backend = api::testing::FakeBackend::Create(dir.path());
   REQUIRE(backend.ok());
   std::vector<PeriodicTask> tasks = MaintenanceTasks(backend->get());
-  REQUIRE(tasks.size() >= 1);
+  REQUIRE(tasks.size() >= 2);
   CHECK(tasks[0].name == "expire_due");
+  CHECK(tasks[1].name == "check_overdue_reviews");
+  absl::StatusOr<std::string> reviews_before = tasks[1].run();
+  REQUIRE(reviews_before.ok());
+  CHECK(reviews_before->empty());
   absl::StatusOr<std::string> unprovisioned = tasks[0].run();
   REQUIRE(unprovisioned.ok());
   CHECK(unprovisioned->empty());
@@ -113,6 +117,9 @@ TEST_CASE("ExpireDueWaitsForProvisioningThenFindsNothingDue", "[maintenance]") {
   INFO(provisioned.status().ToString());
   REQUIRE(provisioned.ok());
   CHECK(provisioned->empty());
+  absl::StatusOr<std::string> reviews = tasks[1].run();
+  REQUIRE(reviews.ok());
+  CHECK(reviews->empty());
 }
 
 }  // namespace

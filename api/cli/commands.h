@@ -45,6 +45,8 @@ struct Context {
 void AddAdminCommands(CLI::App& app, Context& ctx);
 // request, requests, cancel, approve, deny, fetch, review.
 void AddRequestCommands(CLI::App& app, Context& ctx);
+// review (commands_review.cc), called by AddRequestCommands.
+void AddReviewCommand(CLI::App& app, Context& ctx);
 // audit checkpoint|proof|consistency|entries|export|verify|tpm-evidence, watch.
 void AddAuditCommands(CLI::App& app, Context& ctx);
 // audit verify (audit_verify.cc: links only the offline verifier).

@@ -185,6 +185,49 @@ void AddIdentityRemove(CLI::App& parent, Context& ctx) {
 
 // --- credential -------------------------------------------------------------
 
+// The post-incident review settings of a policy; unset flags keep the
+// appliance's defaults (add) or the current values (rotate).
+struct ReviewPolicyOpts {
+  int reviewers_required = 0;
+  std::string review_due;
+  std::string review_overdue_repeat;
+  int extra_approvals = -1;
+  bool any() const {
+    return reviewers_required != 0 || !review_due.empty() || !review_overdue_repeat.empty() ||
+           extra_approvals != -1;
+  }
+};
+
+void AddReviewPolicyOptions(CLI::App& cmd, ReviewPolicyOpts& r) {
+  cmd.add_option("--reviewers-required", r.reviewers_required,
+                 "Distinct reviewers who must sign each release's review (default 1)");
+  cmd.add_option("--review-due", r.review_due,
+                 "Time after a release by which its review must be signed (default 72h)");
+  cmd.add_option("--review-overdue-repeat", r.review_overdue_repeat,
+                 "Interval of repeated review_overdue alerts (default 24h)");
+  cmd.add_option("--overdue-review-extra-approvals", r.extra_approvals,
+                 "Blocking policy: approvals needed beyond the quorum while a release of this "
+                 "credential has an overdue review (default 0: off)");
+}
+
+absl::StatusOr<int64_t> DurationSeconds(std::string_view flag, const std::string& text);
+
+// Sets the review settings the flags give on `policy`.
+absl::Status ApplyReviewPolicy(const ReviewPolicyOpts& r, pb::Policy& policy) {
+  if (r.reviewers_required != 0) policy.set_reviewers_required(r.reviewers_required);
+  if (!r.review_due.empty()) {
+    BG_ASSIGN_OR_RETURN(int64_t due, DurationSeconds("review-due", r.review_due));
+    policy.set_review_due_seconds(due);
+  }
+  if (!r.review_overdue_repeat.empty()) {
+    BG_ASSIGN_OR_RETURN(int64_t repeat,
+                        DurationSeconds("review-overdue-repeat", r.review_overdue_repeat));
+    policy.set_review_overdue_repeat_seconds(repeat);
+  }
+  if (r.extra_approvals != -1) policy.set_overdue_review_extra_approvals(r.extra_approvals);
+  return absl::OkStatus();
+}
+
 struct PolicyOpts {
   std::vector<std::string> factors;
   int deny_threshold = 1;
@@ -193,6 +236,7 @@ struct PolicyOpts {
   std::string approval_window = "1h";
   std::string use_window = "15m";
   std::vector<std::string> requester_roles = {"requester"};
+  ReviewPolicyOpts review;
 };
 
 void AddPolicyOptions(CLI::App& cmd, PolicyOpts& p) {
@@ -213,6 +257,7 @@ void AddPolicyOptions(CLI::App& cmd, PolicyOpts& p) {
       ->capture_default_str();
   cmd.add_option("--requester-role", p.requester_roles, "Roles that may request (repeatable)")
       ->capture_default_str();
+  AddReviewPolicyOptions(cmd, p.review);
 }
 
 absl::StatusOr<int64_t> DurationSeconds(std::string_view flag, const std::string& text) {
@@ -252,6 +297,7 @@ absl::StatusOr<pb::Policy> BuildPolicy(const PolicyOpts& p) {
     BG_ASSIGN_OR_RETURN(pb::Role r, ParseRoleFlag(role));
     policy.add_requester_roles(r);
   }
+  BG_RETURN_IF_ERROR(ApplyReviewPolicy(p.review, policy));
   return policy;
 }
 
@@ -325,13 +371,16 @@ void AddCredentialShow(CLI::App& parent, Context& ctx) {
 void AddCredentialRotate(CLI::App& parent, Context& ctx) {
   auto id = std::make_shared<std::string>();
   auto secret_file = std::make_shared<std::string>();
+  auto review = std::make_shared<ReviewPolicyOpts>();
   CLI::App* cmd = parent.add_subcommand(
       "rotate", "Store a new version of a credential and re-split it; pending requests are "
                 "cancelled (operator). The new secret comes from stdin or --secret-file.");
   cmd->add_option("id", *id, "Credential id")->required();
   cmd->add_option("--secret-file", *secret_file, "Read the new secret from this file");
-  cmd->callback([&ctx, id, secret_file] {
-    ctx.action = [&ctx, id, secret_file]() -> absl::Status {
+  AddReviewPolicyOptions(*cmd, *review);
+  cmd->footer("The policy is kept; the review flags change only those settings of it.");
+  cmd->callback([&ctx, id, secret_file, review] {
+    ctx.action = [&ctx, id, secret_file, review]() -> absl::Status {
       BG_ASSIGN_OR_RETURN(Client * client, ctx.client());
       pb::GetCredentialRequest get;
       get.set_id(*id);
@@ -339,6 +388,10 @@ void AddCredentialRotate(CLI::App& parent, Context& ctx) {
       pb::RotateCredentialRequest request;
       request.set_id(*id);
       request.set_expected_version(current.credential().version());
+      if (review->any()) {
+        *request.mutable_policy() = current.credential().policy();
+        BG_RETURN_IF_ERROR(ApplyReviewPolicy(*review, *request.mutable_policy()));
+      }
       BG_RETURN_IF_ERROR(ReadSecretInto(*secret_file, *request.mutable_secret()));
       absl::StatusOr<pb::RotateCredentialResponse> response = client->RotateCredential(request);
       WipeString(*request.mutable_secret());

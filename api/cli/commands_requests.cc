@@ -1,6 +1,4 @@
 // request, requests, cancel, approve, deny, fetch, review.
-#include <unistd.h>
-
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -8,6 +6,7 @@
 #include "api/cli/commands.h"
 #include "api/cli/output.h"
 #include "api/cli/secret_files.h"
+#include "api/cli/sign_flow.h"
 #include "api/cli/signer.h"
 #include "api/cli/statement_check.h"
 #include "vault/base/random.h"
@@ -124,49 +123,7 @@ void AddCancel(CLI::App& app, Context& ctx) {
   });
 }
 
-// --- approve / deny / review ------------------------------------------------
-
-struct SignOpts {
-  std::string request_id;
-  std::string key;       // pkcs11: URI
-  std::string key_file;  // PEM private key
-  bool yes = false;
-};
-
-void AddSignOptions(CLI::App& cmd, SignOpts& o) {
-  cmd.add_option("request", o.request_id, "Request id")->required();
-  cmd.add_option("--key", o.key,
-                 "Your signing key on your token: pkcs11:URI (default: the profile's "
-                 "signing_key). Not the TLS client key, which is the global --key before the "
-                 "command");
-  cmd.add_option("--key-file", o.key_file,
-                 "Or your signing key as a PEM private key file (default: the profile's "
-                 "signing_key_file)");
-  cmd.add_flag("--yes", o.yes, "Sign without asking (needed when stdin is not a terminal)");
-}
-
-// Shows what is about to be signed (`what`, after the request) and asks,
-// unless --yes.
-absl::Status Confirm(Context& ctx, const SignOpts& o, const pb::Request& request,
-                     std::string_view what) {
-  *ctx.err << DescribeRequest(request) << "\nYou are about to sign: " << what << "\n";
-  if (o.yes) return absl::OkStatus();
-  if (!isatty(STDIN_FILENO)) {
-    return absl::InvalidArgumentError(
-        "stdin is not a terminal: pass --yes to sign without a prompt");
-  }
-  *ctx.err << "Sign? [y/N] " << std::flush;
-  std::string answer;
-  std::getline(std::cin, answer);
-  if (answer == "y" || answer == "Y" || answer == "yes") return absl::OkStatus();
-  return absl::CancelledError("not signed; nothing was sent");
-}
-
-// Who this CLI is: the CN of the client certificate it presents.
-absl::StatusOr<std::string> MyIdentity(const Context& ctx) {
-  BG_ASSIGN_OR_RETURN(Settings settings, ctx.ResolvedSettings());
-  return CertificateIdentity(settings.cert);
-}
+// --- approve / deny (review: commands_review.cc) ------------------------------------------------
 
 // The statement of GetStatement, checked against what is shown
 // (statement_check.h), then shown and confirmed.
@@ -184,11 +141,6 @@ absl::Status CheckAndConfirm(Context& ctx, const SignOpts& o, pb::Decision decis
                               ", incident ", checked.incident, "\n  reason sha256 ",
                               checked.reason_sha256, "\n  release key   ", checked.release_key,
                               "\n  approvals until ", FormatTime(checked.expires_unix)));
-}
-
-absl::StatusOr<SigningKeySpec> KeySpec(const Context& ctx, const SignOpts& o) {
-  BG_ASSIGN_OR_RETURN(Settings settings, ctx.ResolvedSettings());
-  return ResolveSigningKey(o.key, o.key_file, settings.signing_key, settings.signing_key_file);
 }
 
 absl::Status Decide(Context& ctx, const SignOpts& o, pb::Decision decision) {
@@ -235,62 +187,6 @@ void AddDecision(CLI::App& app, Context& ctx, pb::Decision decision) {
                       : "Example: breakglass --profile bob deny REQ-ID --key-file bob.sign.pem");
   cmd->callback([&ctx, o, decision] {
     ctx.action = [&ctx, o, decision] { return Decide(ctx, *o, decision); };
-  });
-}
-
-// What a review statement says, for the reviewer's confirmation.
-std::string DescribeReview(const core::ReviewStatement& r) {
-  std::string out = absl::StrCat(
-      "REVIEW request ", r.request_id, " as ", r.reviewer, "\n  credential ", r.credential_id, " v",
-      r.credential_version, ", requester ", r.requester, ", incident ", r.incident,
-      "\n  reason sha256 ", r.reason_sha256, "\n  released at log index ", r.release_log_index,
-      r.rotated_to_version == 0 ? ", not rotated since"
-                                : absl::StrCat(", rotated to version ", r.rotated_to_version),
-      "\n  justified     ", r.input.justified ? "yes" : "no", "\n  actions       ",
-      PrintableText(r.input.actions), "\n  findings      ", PrintableText(r.input.findings));
-  for (size_t i = 0; i < r.input.follow_ups.size(); ++i) {
-    absl::StrAppend(&out, "\n  follow-up ", i + 1, "   ", PrintableText(r.input.follow_ups[i]));
-  }
-  return out;
-}
-
-// The statement of GetReviewStatement, checked against what is shown
-// (statement_check.h), then shown and confirmed. The API carries only a
-// summary so far, so the reviewer's input is shown, not compared.
-absl::Status CheckAndConfirmReview(Context& ctx, const SignOpts& o,
-                                   const pb::GetReviewStatementResponse& statement) {
-  ShownReview shown{o.request_id, "", statement.request(), std::nullopt};
-  BG_ASSIGN_OR_RETURN(shown.reviewer, MyIdentity(ctx));
-  BG_ASSIGN_OR_RETURN(core::ReviewStatement checked,
-                      CheckReviewStatementToSign(shown, statement.statement()));
-  return Confirm(ctx, o, statement.request(), DescribeReview(checked));
-}
-
-void AddReview(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<SignOpts>();
-  auto summary = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand(
-      "review", "Sign the post-incident review of a released request (reviewer)");
-  AddSignOptions(*cmd, *o);
-  cmd->add_option("--summary", *summary, "Findings")->required();
-  cmd->callback([&ctx, o, summary] {
-    ctx.action = [&ctx, o, summary]() -> absl::Status {
-      BG_ASSIGN_OR_RETURN(SigningKeySpec key, KeySpec(ctx, *o));  // usage errors first
-      BG_ASSIGN_OR_RETURN(Client * client, ctx.client());
-      pb::GetReviewStatementRequest get;
-      get.set_request_id(o->request_id);
-      get.set_summary(*summary);
-      BG_ASSIGN_OR_RETURN(auto statement, client->GetReviewStatement(get));
-      BG_RETURN_IF_ERROR(CheckAndConfirmReview(ctx, *o, statement));
-      pb::SubmitReviewRequest request;
-      request.set_request_id(o->request_id);
-      request.set_summary(*summary);
-      request.set_statement(statement.statement());
-      BG_ASSIGN_OR_RETURN(*request.mutable_signature(), SignWith(key, statement.statement()));
-      BG_ASSIGN_OR_RETURN(auto response, client->SubmitReview(request));
-      Emit(ctx, response, [&] { return "reviewed: " + RequestLine(response.request()) + "\n"; });
-      return absl::OkStatus();
-    };
   });
 }
 
@@ -351,7 +247,7 @@ void AddRequestCommands(CLI::App& app, Context& ctx) {
   AddDecision(app, ctx, pb::DECISION_APPROVE);
   AddDecision(app, ctx, pb::DECISION_DENY);
   AddFetch(app, ctx);
-  AddReview(app, ctx);
+  AddReviewCommand(app, ctx);
 }
 
 }  // namespace breakglass::cli

@@ -13,10 +13,11 @@
 //      passed, or the server does not provide the RPC (UNAVAILABLE,
 //      DEADLINE_EXCEEDED, UNIMPLEMENTED, RESOURCE_EXHAUSTED, CANCELLED)
 //   6  internal error (INTERNAL, UNKNOWN, anything else)
-//   7  not signed: the statement the appliance asked a custodian to sign
-//      does not say what the CLI showed (another request, credential,
-//      requester, incident, reason, expiry, release key or decision); nothing
-//      was signed or sent. Treat the appliance as compromised.
+//   7  not signed: the statement the appliance asked a custodian or reviewer
+//      to sign does not say what the CLI showed or was told (another request,
+//      credential, requester, incident, reason, expiry, release key,
+//      decision, release log index, rotation or review answers); nothing was
+//      signed or sent. Treat the appliance as compromised.
 //
 // A status carries exit code 7 (or any explicit one) as a payload set by
 // WithExitCode; ExitCodeFor prefers the payload to the status code.

@@ -85,13 +85,20 @@ std::string DescribePolicy(const pb::Policy& policy) {
   }
   std::vector<std::string> roles;
   for (int r : policy.requester_roles()) roles.push_back(RoleText(static_cast<pb::Role>(r)));
-  return absl::StrCat("  quorum:         ", absl::StrJoin(factors, " AND "), "\n",
-                      "  deny threshold: ", policy.deny_threshold(), "\n", "  incident:       /",
-                      policy.incident_pattern(), "/\n", "  reason:         at least ",
-                      policy.min_reason_length(), " bytes\n", "  approval window ",
-                      Seconds(policy.approval_window_seconds()), ", use window ",
-                      Seconds(policy.use_window_seconds()), "\n",
-                      "  requesters:     ", absl::StrJoin(roles, ","), "\n");
+  return absl::StrCat(
+      "  quorum:         ", absl::StrJoin(factors, " AND "), "\n",
+      "  deny threshold: ", policy.deny_threshold(), "\n", "  incident:       /",
+      policy.incident_pattern(), "/\n", "  reason:         at least ", policy.min_reason_length(),
+      " bytes\n", "  approval window ", Seconds(policy.approval_window_seconds()), ", use window ",
+      Seconds(policy.use_window_seconds()), "\n", "  requesters:     ", absl::StrJoin(roles, ","),
+      "\n", "  review:         ", policy.reviewers_required(), " reviewer(s) within ",
+      Seconds(policy.review_due_seconds()), ", overdue alerts every ",
+      Seconds(policy.review_overdue_repeat_seconds()), "\n", "  blocking:       ",
+      policy.overdue_review_extra_approvals() == 0
+          ? std::string("off")
+          : absl::StrCat("+", policy.overdue_review_extra_approvals(),
+                         " approvals while a review is overdue"),
+      "\n");
 }
 
 std::string DescribeCredential(const pb::Credential& c) {
@@ -124,6 +131,34 @@ std::string PrintableText(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// The review block of a released request.
+std::string DescribeReview(const pb::Request& r) {
+  const pb::ReviewStatus& v = r.review();
+  std::string out = absl::StrCat(
+      "release    audit log index ", v.release_log_index(), "; credential ",
+      v.rotated_to_version() == 0 ? std::string("not rotated since")
+                                  : absl::StrCat("rotated to version ", v.rotated_to_version()),
+      "\n", "review     ", v.reviews_size(), "/", v.reviewers_required(), " reviewers",
+      v.review_signed()
+          ? absl::StrCat(", signed ", FormatTime(v.signed_unix()))
+          : absl::StrCat(", due ", FormatTime(v.due_unix()), v.overdue() ? " (OVERDUE)" : ""),
+      "\n");
+  for (const pb::SignedReview& s : v.reviews()) {
+    absl::StrAppend(&out, "  reviewed by ", s.reviewer(), " at ", FormatTime(s.signed_unix()),
+                    ", justified: ", s.justified() == pb::ACCESS_JUSTIFIED_YES ? "yes" : "no",
+                    "\n");
+  }
+  absl::StrAppend(&out, "closed     ",
+                  r.closed() ? absl::StrCat("yes, ", FormatTime(v.closed_unix()))
+                             : std::string("no (needs a rotation and a signed review)"),
+                  "\n");
+  return out;
+}
+
+}  // namespace
+
 std::string DescribeRequest(const pb::Request& r) {
   std::string out = absl::StrCat(
       "request    ", PrintableText(r.id()), "  (", StateText(r.state()), ")\n", "credential ",
@@ -139,13 +174,14 @@ std::string DescribeRequest(const pb::Request& r) {
   }
   if (r.use_until_unix() != 0)
     absl::StrAppend(&out, "fetch by   ", FormatTime(r.use_until_unix()), "\n");
+  if (r.has_review()) absl::StrAppend(&out, DescribeReview(r));
   return out;
 }
 
 std::string RequestLine(const pb::Request& r) {
   return absl::StrCat(r.id(), "  ", StateText(r.state()), "  ", r.credential_id(), " v",
                       r.credential_version(), "  ", r.requester(), "  ", r.incident(), "  ",
-                      r.quorum_summary());
+                      r.quorum_summary(), r.closed() ? "  closed" : "");
 }
 
 std::string EventLine(const pb::Event& e) {

@@ -73,6 +73,10 @@ std::vector<Member> ReviewMembers(const ShownReview& shown, const core::ReviewSt
       {"incident", Quoted(c.incident), Quoted(r.incident()), "the request shown has"},
       {"reason_sha256", c.reason_sha256, core::ReasonSha256Hex(r.reason()),
        "the reason shown hashes to"},
+      {"release_log_index", absl::StrCat(c.release_log_index),
+       absl::StrCat(r.review().release_log_index()), "the release shown has"},
+      {"rotated_to_version", absl::StrCat(c.rotated_to_version),
+       absl::StrCat(r.review().rotated_to_version()), "the review status shown has"},
   };
   if (!shown.input) return members;
   const core::ReviewInput& in = *shown.input;
@@ -152,6 +156,10 @@ absl::StatusOr<core::ReviewStatement> CheckReviewStatementToSign(const ShownRevi
   if (shown.request.id() != shown.request_id) {
     return Mismatch(absl::StrCat("the appliance described request ", Quoted(shown.request.id()),
                                  " but you asked for ", Quoted(shown.request_id)));
+  }
+  if (!shown.request.has_review()) {
+    return Mismatch(absl::StrCat("the appliance described request ", Quoted(shown.request_id),
+                                 " without a release to review"));
   }
   absl::StatusOr<core::ReviewStatement> claimed =
       core::ReviewStatement::FromSignedBytes(statement_bytes);

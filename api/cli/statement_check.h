@@ -25,10 +25,11 @@
 // statement (vault/core/review_statement.h): CheckReviewStatementToSign
 // accepts only review bytes (never an approval's) whose request, reviewer
 // (the certificate's CN), credential, credential_version, requester, incident
-// and reason_sha256 equal what was typed and shown, and — once the API carries
-// the reviewer's input — whose justified, actions, findings and follow-ups
-// equal what was typed. release_log_index and rotated_to_version come from
-// the appliance's log and are shown, not checked.
+// and reason_sha256 equal what was typed and shown, whose release_log_index
+// and rotated_to_version equal the review status shown with the request
+// (Request.review; a request shown without one is refused), and — when the
+// reviewer's input is given — whose justified, actions, findings and
+// follow-ups equal what was typed.
 //
 // Thread-safety: pure functions.
 #ifndef BREAKGLASS_API_CLI_STATEMENT_CHECK_H_
@@ -72,8 +73,8 @@ struct ShownReview {
   std::string request_id;  // as typed on the command line
   std::string reviewer;    // the CN of the CLI's client certificate
   pb::Request request;     // the request as displayed
-  // What the reviewer typed; nullopt while the API's GetReviewStatement
-  // carries only a summary (then the input members are shown, not compared).
+  // What the reviewer typed (breakglass review always gives it); nullopt:
+  // the input members are shown, not compared.
   std::optional<core::ReviewInput> input;
 };
 

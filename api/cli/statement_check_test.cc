@@ -146,6 +146,8 @@ ShownReview ShownForReview() {
   shown.request = Shown().request;
   shown.input = core::ReviewInput{
       true, "failed over db-1", "access was needed", {"rotate db-root", "add a runbook"}};
+  shown.request.mutable_review()->set_release_log_index(42);
+  shown.request.mutable_review()->set_rotated_to_version(4);
   return shown;
 }
 
@@ -199,6 +201,8 @@ TEST_CASE("RefusesAReviewStatementWithAnyMemberAltered", "[statement_check]") {
       {"requester 'mallory'", [](auto& s) { s.requester = "mallory"; }},
       {"incident 'INC-1'", [](auto& s) { s.incident = "INC-1"; }},
       {"reason_sha256", [](auto& s) { s.reason_sha256 = core::ReasonSha256Hex("other"); }},
+      {"release_log_index 41", [](auto& s) { s.release_log_index = 41; }},
+      {"rotated_to_version 0", [](auto& s) { s.rotated_to_version = 0; }},
       {"justified no", [](auto& s) { s.input.justified = false; }},
       {"actions 'nothing'", [](auto& s) { s.input.actions = "nothing"; }},
       {"findings 'all fine'", [](auto& s) { s.input.findings = "all fine"; }},
@@ -224,6 +228,10 @@ TEST_CASE("ReviewSigningRefusesAnApprovalOrNoStatement", "[statement_check]") {
   other.request.set_id("req-0000");
   RequireRefused(CheckReviewStatementToSign(other, ReviewBytes(HonestReview())).status(),
                  "described request 'req-0000' but you asked for 'req-7f3a'");
+  ShownReview unreleased = ShownForReview();
+  unreleased.request.clear_review();
+  RequireRefused(CheckReviewStatementToSign(unreleased, ReviewBytes(HonestReview())).status(),
+                 "without a release to review");
 }
 
 TEST_CASE("PrintableTextEscapesControlAndBidiCharacters", "[statement_check]") {

@@ -4,8 +4,10 @@
 // name — and nothing changes: the same store rows, the same log size and the
 // same latest checkpoint before and after all of them.
 //
-// Reviews (GetReviewStatement, SubmitReview) are not in the core yet and
-// answer UNIMPLEMENTED whatever the input; RPCs without input (GetStatus,
+// Reviews are covered on a released and fetched request: bad answers,
+// statements that are not review statements, or that differ from the one the
+// appliance builds (naming the member), and bad signatures. RPCs without
+// input (GetStatus,
 // WhoAmI, ListCredentials, GetCheckpoint) or with only a filter
 // (ListIdentities.include_inactive, GetTpmEvidence.min_tree_size) have
 // nothing to get wrong. PKCS#11 URIs never cross the wire: the CLI signs
@@ -76,10 +78,30 @@ class BadInput {
     pb::CreateRequestResponse asked;
     REQUIRE(pb::Requests::NewStub(channel("erin"))->CreateRequest(&ctx, ask, &asked).ok());
     request_id_ = asked.request().id();
+    released_id_ = ReleaseAndFetch();
   }
 
   std::shared_ptr<grpc::Channel> channel(const std::string& who) { return server_.Channel(who); }
   const std::string& request_id() const { return request_id_; }
+  // A request that alice and bob approved and erin fetched: reviewable.
+  const std::string& released_id() const { return released_id_; }
+  // The review statement rita would sign for released_id().
+  std::string ReviewStatement() {
+    pb::GetReviewStatementRequest get = GoodReview(released_id_);
+    grpc::ClientContext ctx;
+    pb::GetReviewStatementResponse statement;
+    REQUIRE(pb::Reviews::NewStub(channel("rita"))->GetReviewStatement(&ctx, get, &statement).ok());
+    return statement.statement();
+  }
+  static pb::GetReviewStatementRequest GoodReview(const std::string& id) {
+    pb::GetReviewStatementRequest r;
+    r.set_request_id(id);
+    r.set_justified(pb::ACCESS_JUSTIFIED_YES);
+    r.set_actions("failed over the database");
+    r.set_findings("no replication lag alert");
+    r.add_follow_ups("add the alert");
+    return r;
+  }
 
   static pb::Policy GoodPolicy() {
     pb::Policy policy;
@@ -107,18 +129,21 @@ class BadInput {
   Snapshot Take() {
     Snapshot s;
     auto& backend = server_.backend();
-    REQUIRE(backend.runner()->Read([&](store::Txn& txn) -> absl::Status {
-      for (const char* table : {"core_identity", "core_credential", "core_share", "core_request",
-                                "core_decision", "core_release", "audit_leaves",
-                                "audit_checkpoints", "audit_anchor_evidence"}) {
-        auto stmt = txn.Prepare(std::string("SELECT count(*) FROM ") + table);
-        if (!stmt.ok()) return stmt.status();
-        auto row = (*stmt)->Step();
-        if (!row.ok()) return row.status();
-        s.rows[table] = (*stmt)->ColumnInt64(0);
-      }
-      return absl::OkStatus();
-    }).ok());
+    REQUIRE(backend.runner()
+                ->Read([&](store::Txn& txn) -> absl::Status {
+                  for (const char* table :
+                       {"core_identity", "core_credential", "core_share", "core_request",
+                        "core_decision", "core_release", "core_review", "audit_leaves",
+                        "audit_checkpoints", "audit_anchor_evidence"}) {
+                    auto stmt = txn.Prepare(std::string("SELECT count(*) FROM ") + table);
+                    if (!stmt.ok()) return stmt.status();
+                    auto row = (*stmt)->Step();
+                    if (!row.ok()) return row.status();
+                    s.rows[table] = (*stmt)->ColumnInt64(0);
+                  }
+                  return absl::OkStatus();
+                })
+                .ok());
     s.log_size = *backend.log()->Size();
     s.checkpoint = backend.log()->LatestCheckpoint()->note;
     return s;
@@ -138,13 +163,48 @@ class BadInput {
       auto key = crypto::SigningKey::Generate(crypto::SignatureAlgorithm::kEd25519);
       REQUIRE(key.ok());
       request.set_signing_key_pem(key->public_key().ToPem());
+      keys_.emplace(name, *std::move(key));
     }
     REQUIRE(Call(*pb::Identities::NewStub(channel("op")), &pb::Identities::Stub::AddIdentity,
                  request).ok());
   }
 
+  std::string ReleaseAndFetch() {
+    base::SystemRandom random;
+    auto key = crypto::release_box::Generate(random);
+    REQUIRE(key.ok());
+    pb::CreateRequestRequest ask = GoodAsk();
+    ask.set_release_public_key(key->public_key);
+    pb::CreateRequestResponse asked;
+    {
+      grpc::ClientContext ctx;
+      REQUIRE(pb::Requests::NewStub(channel("erin"))->CreateRequest(&ctx, ask, &asked).ok());
+    }
+    const std::string id = asked.request().id();
+    for (const char* who : {"alice", "bob"}) {
+      pb::GetStatementRequest get;
+      get.set_request_id(id);
+      get.set_decision(pb::DECISION_APPROVE);
+      pb::GetStatementResponse statement;
+      grpc::ClientContext ctx;
+      auto approvals = pb::Approvals::NewStub(channel(who));
+      REQUIRE(approvals->GetStatement(&ctx, get, &statement).ok());
+      pb::ApproveRequest approve;
+      approve.set_request_id(id);
+      approve.set_statement(statement.statement());
+      approve.set_signature(*keys_.at(who).Sign(statement.statement()));
+      REQUIRE(Call(*approvals, &pb::Approvals::Stub::Approve, approve).ok());
+    }
+    pb::FetchRequest fetch;
+    fetch.set_request_id(id);
+    REQUIRE(Call(*pb::Releases::NewStub(channel("erin")), &pb::Releases::Stub::Fetch, fetch).ok());
+    return id;
+  }
+
   testing::GrpcTestServer server_;
+  std::map<std::string, crypto::SigningKey> keys_;
   std::string request_id_;
+  std::string released_id_;
 };
 
 struct Case {
@@ -227,6 +287,14 @@ void CredentialCases(std::vector<Case>& out) {
       [](auto& r) { r.mutable_policy()->set_requester_roles(0, static_cast<pb::Role>(99)); });
   add("negative window", "policy.approval_window_seconds",
       [](auto& r) { r.mutable_policy()->set_approval_window_seconds(-5); });
+  add("17 reviewers", "policy.reviewers_required",
+      [](auto& r) { r.mutable_policy()->set_reviewers_required(17); });
+  add("negative review due", "policy.review_due_seconds",
+      [](auto& r) { r.mutable_policy()->set_review_due_seconds(-1); });
+  add("overdue alerts every 5 s", "policy.review_overdue_repeat_seconds",
+      [](auto& r) { r.mutable_policy()->set_review_overdue_repeat_seconds(5); });
+  add("unreachable extra approvals", "policy.overdue_review_extra_approvals",
+      [](auto& r) { r.mutable_policy()->set_overdue_review_extra_approvals(2); });
   add("oversized description", "description", [](auto& r) { r.set_description(kLong); });
   for (const std::string& id : kBadIds) {
     out.push_back({"GetCredential '" + id + "'", "id", [id](BadInput& w) {
@@ -357,6 +425,69 @@ void ApprovalCases(std::vector<Case>& out) {
   }
 }
 
+void ReviewCases(std::vector<Case>& out) {
+  auto get = [&](std::string what, std::string field,
+                 std::function<void(pb::GetReviewStatementRequest&)> f) {
+    out.push_back({"GetReviewStatement " + what, field, [f](BadInput& w) {
+                     pb::GetReviewStatementRequest r = BadInput::GoodReview(w.released_id());
+                     f(r);
+                     return Call(*pb::Reviews::NewStub(w.channel("rita")),
+                                 &pb::Reviews::Stub::GetReviewStatement, r);
+                   }});
+  };
+  for (const std::string& id : kBadIds) {
+    get("id '" + id + "'", "request_id", [id](auto& r) { r.set_request_id(id); });
+  }
+  get("justified unspecified", "justified", [](auto& r) { r.clear_justified(); });
+  get("justified 7", "justified",
+      [](auto& r) { r.set_justified(static_cast<pb::AccessJustified>(7)); });
+  get("empty actions", "actions", [](auto& r) { r.clear_actions(); });
+  get("oversized findings", "findings", [](auto& r) { r.set_findings(kLong); });
+  get("control character", "findings", [](auto& r) { r.set_findings("a\x1b[2Jb"); });
+  // (Text that is not UTF-8 never gets here: proto3 strings must be UTF-8.)
+  get("empty follow-up", "follow_ups[1]", [](auto& r) { r.add_follow_ups(""); });
+  get("17 follow-ups", "follow_ups", [](auto& r) {
+    for (int i = 0; i < 16; ++i) r.add_follow_ups("more");
+  });
+  struct Bad {
+    std::string what, field, id;
+    std::function<std::string(BadInput&)> statement;
+    std::string signature;
+  };
+  const auto bytes = [](std::string b) { return [b](BadInput&) { return b; }; };
+  const auto changed = [](std::string from, std::string to) {
+    return [from, to](BadInput& w) {
+      std::string s = w.ReviewStatement();
+      s.replace(s.find(from), from.size(), to);
+      return s;
+    };
+  };
+  const std::string sig(64, 's');
+  const std::vector<Bad> bad = {
+      {"bad id", "request_id", "a b", bytes("x"), sig},
+      {"empty statement", "statement", "", bytes(""), sig},
+      {"garbage statement", "statement", "", bytes("not a statement"), sig},
+      {"oversized statement", "statement", "", bytes(std::string(40000, '{')), sig},
+      {"approval statement", "statement", "", bytes("breakglass-approval-v1\n{}"), sig},
+      {"unknown member", "statement", "", changed("{", "{\"a\":\"b\","), sig},
+      {"other incident", "statement", "", changed("\"INC-1\"", "\"INC-2\""), sig},
+      {"other reviewer", "statement", "", changed("\"rita\"", "\"audrey\""), sig},
+      {"empty signature", "signature", "", [](BadInput& w) { return w.ReviewStatement(); }, ""},
+      {"oversized signature", "signature", "", [](BadInput& w) { return w.ReviewStatement(); },
+       std::string(4096, 's')},
+  };
+  for (const Bad& b : bad) {
+    out.push_back({"SubmitReview " + b.what, b.field, [b](BadInput& w) {
+                     pb::SubmitReviewRequest r;
+                     r.set_request_id(b.id.empty() ? w.released_id() : b.id);
+                     r.set_statement(b.statement(w));
+                     r.set_signature(b.signature);
+                     return Call(*pb::Reviews::NewStub(w.channel("rita")),
+                                 &pb::Reviews::Stub::SubmitReview, r);
+                   }});
+  }
+}
+
 void AuditCases(std::vector<Case>& out) {
   out.push_back({"Init empty origin", "log_origin", [](BadInput& w) {
                    return Call(*pb::Appliance::NewStub(w.channel("op")), &pb::Appliance::Stub::Init,
@@ -422,6 +553,7 @@ std::vector<Case> Cases() {
   CredentialCases(out);
   RequestCases(out);
   ApprovalCases(out);
+  ReviewCases(out);
   AuditCases(out);
   return out;
 }

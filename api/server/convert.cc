@@ -80,6 +80,15 @@ absl::StatusOr<core::PolicySpec> PolicyFromProto(const pb::Policy& policy) {
   spec.use_window = absl::Seconds(policy.use_window_seconds());
   BG_ASSIGN_OR_RETURN(spec.requester_roles,
                       RolesFromProto(policy.requester_roles(), "policy.requester_roles"));
+  // 0 means the core's default (proto3 cannot tell unset from 0).
+  if (policy.reviewers_required() != 0) spec.reviewers_required = policy.reviewers_required();
+  if (policy.review_due_seconds() != 0) {
+    spec.review_due = absl::Seconds(policy.review_due_seconds());
+  }
+  if (policy.review_overdue_repeat_seconds() != 0) {
+    spec.review_overdue_repeat = absl::Seconds(policy.review_overdue_repeat_seconds());
+  }
+  spec.overdue_review_extra_approvals = policy.overdue_review_extra_approvals();
   return spec;
 }
 
@@ -97,6 +106,10 @@ pb::Policy PolicyToProto(const core::PolicySpec& spec) {
   policy.set_approval_window_seconds(absl::ToInt64Seconds(spec.approval_window));
   policy.set_use_window_seconds(absl::ToInt64Seconds(spec.use_window));
   for (core::Role role : spec.requester_roles) policy.add_requester_roles(RoleToProto(role));
+  policy.set_reviewers_required(spec.reviewers_required);
+  policy.set_review_due_seconds(absl::ToInt64Seconds(spec.review_due));
+  policy.set_review_overdue_repeat_seconds(absl::ToInt64Seconds(spec.review_overdue_repeat));
+  policy.set_overdue_review_extra_approvals(spec.overdue_review_extra_approvals);
   return policy;
 }
 
@@ -131,6 +144,39 @@ pb::Identity IdentityToProto(const core::Identity& identity) {
   return out;
 }
 
+absl::StatusOr<bool> JustifiedFromProto(int justified, std::string_view field) {
+  if (justified == pb::ACCESS_JUSTIFIED_YES) return true;
+  if (justified == pb::ACCESS_JUSTIFIED_NO) return false;
+  return BadEnum(field, justified, "ACCESS_JUSTIFIED_YES, ACCESS_JUSTIFIED_NO");
+}
+
+namespace {
+
+pb::ReviewStatus ReviewToProto(const core::RequestStatus& status) {
+  const core::ReleaseRecord& rel = *status.release;
+  pb::ReviewStatus out;
+  out.set_release_log_index(static_cast<uint64_t>(rel.log_index.value_or(0)));
+  out.set_due_unix(rel.review_due);
+  out.set_overdue(status.review_overdue);
+  out.set_reviewers_required(status.reviewers_required);
+  for (const core::ReviewRecord& r : status.reviews) {
+    pb::SignedReview* review = out.add_reviews();
+    review->set_reviewer(r.reviewer);
+    review->set_justified(r.justified ? pb::ACCESS_JUSTIFIED_YES : pb::ACCESS_JUSTIFIED_NO);
+    review->set_signed_unix(r.at);
+    review->set_key_fingerprint(r.key_fingerprint);
+    review->set_statement(std::string(core::kReviewDomain) + r.statement);
+    review->set_signature(r.signature);
+  }
+  out.set_review_signed(rel.reviewed_at.has_value());
+  out.set_signed_unix(rel.reviewed_at.value_or(0));
+  out.set_rotated_to_version(status.rotated_to_version);
+  out.set_closed_unix(rel.closed_at.value_or(0));
+  return out;
+}
+
+}  // namespace
+
 pb::Request RequestToProto(const core::RequestStatus& status) {
   const core::RequestRecord& r = status.request;
   pb::Request out;
@@ -151,7 +197,11 @@ pb::Request RequestToProto(const core::RequestStatus& status) {
     decision->set_decided_unix(d.at);
   }
   out.set_quorum_summary(status.progress);
-  if (status.release) out.set_use_until_unix(status.release->use_until);
+  if (status.release) {
+    out.set_use_until_unix(status.release->use_until);
+    *out.mutable_review() = ReviewToProto(status);
+  }
+  out.set_closed(status.closed);
   return out;
 }
 

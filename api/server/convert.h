@@ -35,7 +35,12 @@ pb::CredentialState CredentialStateToProto(core::CredentialState state);
 absl::StatusOr<core::Decision> DecisionFromProto(int decision, std::string_view field);
 pb::Decision DecisionToProto(core::Decision decision);
 
-// INVALID_ARGUMENT naming "policy..." for enum values; windows in seconds.
+// True for ACCESS_JUSTIFIED_YES, false for _NO; INVALID_ARGUMENT naming
+// `field` otherwise.
+absl::StatusOr<bool> JustifiedFromProto(int justified, std::string_view field);
+
+// INVALID_ARGUMENT naming "policy..." for enum values; windows in seconds;
+// review settings left 0 take the core's defaults.
 absl::StatusOr<core::PolicySpec> PolicyFromProto(const pb::Policy& policy);
 pb::Policy PolicyToProto(const core::PolicySpec& spec);
 
@@ -46,7 +51,7 @@ absl::StatusOr<pb::Credential> CredentialToProto(const core::CredentialRecord& r
 
 pb::Identity IdentityToProto(const core::Identity& identity);
 
-// A request with its decisions, progress and release times.
+// A request with its decisions, progress, release times and review.
 pb::Request RequestToProto(const core::RequestStatus& status);
 
 }  // namespace breakglass::api

@@ -159,10 +159,10 @@ absl::Status Handlers::AddCredential(const Caller& caller, const pb::AddCredenti
   BG_RETURN_IF_ERROR(CheckSecret("secret", request.secret()));
   if (!request.has_policy()) return absl::InvalidArgumentError("policy: required");
   BG_ASSIGN_OR_RETURN(core::PolicySpec spec, PolicyFromProto(request.policy()));
-  BG_RETURN_IF_ERROR(InProtoTerms(
-      vault->CreateCredential(caller.identity, request.id(), spec,
-                              base::SecretBytes::CopyFrom(request.secret())),
-      {kCredentialId, kApprovalWindow, kUseWindow}));
+  BG_RETURN_IF_ERROR(
+      InProtoTerms(vault->CreateCredential(caller.identity, request.id(), spec,
+                                           base::SecretBytes::CopyFrom(request.secret())),
+                   {kCredentialId, kApprovalWindow, kUseWindow, kReviewDue, kReviewOverdueRepeat}));
   return CredentialInto(request.id(), response->mutable_credential());
 }
 
@@ -203,11 +203,12 @@ absl::Status Handlers::RotateCredential(const Caller& caller,
   if (request.has_policy()) {
     BG_ASSIGN_OR_RETURN(spec, PolicyFromProto(request.policy()));
   }
-  BG_RETURN_IF_ERROR(InProtoTerms(
-      vault->RotateCredential(caller.identity, request.id(),
-                              base::SecretBytes::CopyFrom(request.secret()), spec)
-          .status(),
-      {kCredentialId, kApprovalWindow, kUseWindow}));
+  BG_RETURN_IF_ERROR(
+      InProtoTerms(vault
+                       ->RotateCredential(caller.identity, request.id(),
+                                          base::SecretBytes::CopyFrom(request.secret()), spec)
+                       .status(),
+                   {kCredentialId, kApprovalWindow, kUseWindow, kReviewDue, kReviewOverdueRepeat}));
   return CredentialInto(request.id(), response->mutable_credential());
 }
 

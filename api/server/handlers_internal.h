@@ -18,13 +18,6 @@ inline constexpr char kServerVersion[] = "breakglassd 0.1.0";
 // Largest credential secret accepted (bytes).
 inline constexpr size_t kMaxSecretBytes = 64 * 1024;
 
-// UNIMPLEMENTED for an RPC whose core support does not exist yet.
-inline absl::Status NotInCore(std::string_view rpc, std::string_view what) {
-  return absl::UnimplementedError(absl::StrCat(
-      std::string(rpc), " is not available yet: the vault core has no ", std::string(what),
-      " in this build of breakglassd"));
-}
-
 // INVALID_ARGUMENT naming `field` unless 1..kMaxSecretBytes bytes.
 inline absl::Status CheckSecret(std::string_view field, const std::string& secret) {
   if (!secret.empty() && secret.size() <= kMaxSecretBytes) return absl::OkStatus();
@@ -60,6 +53,10 @@ inline constexpr std::pair<std::string_view, std::string_view> kApprovalWindow{
     "policy.approval_window:", "policy.approval_window_seconds:"};
 inline constexpr std::pair<std::string_view, std::string_view> kUseWindow{
     "policy.use_window:", "policy.use_window_seconds:"};
+inline constexpr std::pair<std::string_view, std::string_view> kReviewDue{
+    "policy.review_due:", "policy.review_due_seconds:"};
+inline constexpr std::pair<std::string_view, std::string_view> kReviewOverdueRepeat{
+    "policy.review_overdue_repeat:", "policy.review_overdue_repeat_seconds:"};
 
 }  // namespace breakglass::api
 

@@ -2,12 +2,14 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "api/server/convert.h"
 #include "api/server/handlers.h"
 #include "api/server/handlers_internal.h"
 #include "vault/base/status.h"
 #include "vault/core/repository.h"
+#include "vault/core/review_statement.h"
 #include "vault/core/statement.h"
 #include "vault/core/vault.h"
 #include "vault/store/transaction_runner.h"
@@ -37,6 +39,43 @@ absl::StatusOr<core::ApprovalStatement> ParseStatement(const std::string& bytes,
         absl::StrCat("statement: ", std::string(statement.status().message())));
   }
   return statement;
+}
+
+absl::StatusOr<core::ReviewStatement> ParseReviewStatement(const std::string& bytes,
+                                                           const std::string& signature) {
+  if (bytes.empty() || bytes.size() > kMaxStatementBytes * 4) {
+    return absl::InvalidArgumentError(
+        "statement: required; send the exact bytes GetReviewStatement returned");
+  }
+  if (signature.empty() || signature.size() > kMaxSignatureBytes) {
+    return absl::InvalidArgumentError(
+        "signature: required (Ed25519 64 bytes, or ECDSA P-256 raw r||s or DER)");
+  }
+  absl::StatusOr<core::ReviewStatement> statement = core::ReviewStatement::FromSignedBytes(bytes);
+  if (!statement.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("statement: ", std::string(statement.status().message())));
+  }
+  return statement;
+}
+
+absl::StatusOr<core::ReviewInput> ReviewInputFromProto(const pb::GetReviewStatementRequest& r) {
+  core::ReviewInput input;
+  BG_ASSIGN_OR_RETURN(input.justified, JustifiedFromProto(r.justified(), "justified"));
+  input.actions = r.actions();
+  input.findings = r.findings();
+  input.follow_ups.assign(r.follow_ups().begin(), r.follow_ups().end());
+  return input;
+}
+
+// The core's answer when a signed statement differs from its own is about
+// the `statement` field: name it.
+absl::Status AboutStatement(const absl::Status& status) {
+  if (!absl::IsInvalidArgument(status) ||
+      !absl::StartsWith(status.message(), "the signed statement")) {
+    return status;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("statement: ", status.message()));
 }
 
 }  // namespace
@@ -164,14 +203,29 @@ absl::Status Handlers::Fetch(const Caller& caller, const pb::FetchRequest& reque
   return RequestInto(request.request_id(), response->mutable_request());
 }
 
-absl::Status Handlers::GetReviewStatement(const Caller&, const pb::GetReviewStatementRequest&,
-                                          pb::GetReviewStatementResponse*) {
-  return NotInCore("GetReviewStatement", "post-incident reviews");
+absl::Status Handlers::GetReviewStatement(const Caller& caller,
+                                          const pb::GetReviewStatementRequest& request,
+                                          pb::GetReviewStatementResponse* response) {
+  BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(core::ValidateName("request_id", request.request_id()));
+  BG_ASSIGN_OR_RETURN(core::ReviewInput input, ReviewInputFromProto(request));
+  absl::StatusOr<core::ReviewStatement> statement =
+      vault->ReviewStatementFor(request.request_id(), caller.identity, input);
+  BG_RETURN_IF_ERROR(InProtoTerms(statement.status(), {{"review.", ""}}));
+  BG_ASSIGN_OR_RETURN(*response->mutable_statement(), statement->SignedBytes());
+  return RequestInto(request.request_id(), response->mutable_request());
 }
 
-absl::Status Handlers::SubmitReview(const Caller&, const pb::SubmitReviewRequest&,
-                                    pb::SubmitReviewResponse*) {
-  return NotInCore("SubmitReview", "post-incident reviews");
+absl::Status Handlers::SubmitReview(const Caller& caller, const pb::SubmitReviewRequest& request,
+                                    pb::SubmitReviewResponse* response) {
+  BG_ASSIGN_OR_RETURN(core::Vault * vault, RequireVault());
+  BG_RETURN_IF_ERROR(core::ValidateName("request_id", request.request_id()));
+  BG_ASSIGN_OR_RETURN(core::ReviewStatement statement,
+                      ParseReviewStatement(request.statement(), request.signature()));
+  BG_RETURN_IF_ERROR(AboutStatement(
+      vault->SubmitReview(caller.identity, request.request_id(), statement, request.signature())
+          .status()));
+  return RequestInto(request.request_id(), response->mutable_request());
 }
 
 }  // namespace breakglass::api

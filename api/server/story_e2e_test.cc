@@ -3,7 +3,8 @@
 // and TPM (api/testing/fake_backend.h): init; identities; a 2-of-3
 // credential; a request that Watch reports; a refused self-approval; two
 // signed approvals; one fetch, decrypted with the requester's key; a refused
-// second fetch; an exported bundle that verifies offline. The same story on
+// second fetch; the reviewer's signed review, the rotation that closes the
+// release; an exported bundle that verifies offline. The same story on
 // SoftHSM2 and swtpm runs through breakglassd and the CLI in tests/e2e.
 #include <grpcpp/grpcpp.h>
 
@@ -43,7 +44,7 @@ grpc::Status Call(Stub& stub, Fn fn, const Req& request, Resp* response) {
 class Story {
  public:
   Story() : server_(Options()) {
-    for (const char* name : {"alice", "bob", "carol"}) {
+    for (const char* name : {"alice", "bob", "carol", "rita"}) {
       keys_.emplace(name, *crypto::SigningKey::Generate(crypto::SignatureAlgorithm::kEcdsaP256Sha256));
     }
   }
@@ -62,6 +63,9 @@ class Story {
   }
   std::unique_ptr<pb::Releases::Stub> releases(const std::string& who) {
     return pb::Releases::NewStub(server_.Channel(who));
+  }
+  std::unique_ptr<pb::Reviews::Stub> reviews(const std::string& who) {
+    return pb::Reviews::NewStub(server_.Channel(who));
   }
   std::unique_ptr<pb::Audit::Stub> audit(const std::string& who) {
     return pb::Audit::NewStub(server_.Channel(who));
@@ -101,7 +105,7 @@ class Story {
  private:
   static testing::GrpcTestServer::Options Options() {
     testing::GrpcTestServer::Options options;
-    options.identities = {"op", "alice", "bob", "carol", "erin", "audrey"};
+    options.identities = {"op", "alice", "bob", "carol", "erin", "rita", "audrey"};
     return options;
   }
   testing::GrpcTestServer server_;
@@ -151,6 +155,7 @@ TEST_CASE("TheBreakGlassStoryOverGrpc", "[e2e]") {
   story.AddIdentity("op", pb::ROLE_OPERATOR);
   for (const char* c : {"alice", "bob", "carol"}) story.AddIdentity(c, pb::ROLE_CUSTODIAN);
   story.AddIdentity("erin", pb::ROLE_REQUESTER);
+  story.AddIdentity("rita", pb::ROLE_REVIEWER);
   story.AddIdentity("audrey", pb::ROLE_AUDITOR);
 
   pb::AddCredentialRequest add;
@@ -209,6 +214,53 @@ TEST_CASE("TheBreakGlassStoryOverGrpc", "[e2e]") {
   const grpc::Status again =
       Call(*story.releases("erin"), &pb::Releases::Stub::Fetch, fetch, &fetched);
   CHECK(again.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+
+  // rita signs the post-incident review; the request becomes reviewed.
+  pb::GetReviewStatementRequest get_review;
+  get_review.set_request_id(id);
+  get_review.set_justified(pb::ACCESS_JUSTIFIED_YES);
+  get_review.set_actions("failed over the primary");
+  get_review.set_findings("replication lag had no alert");
+  get_review.add_follow_ups("add a lag alert");
+  pb::GetReviewStatementResponse to_sign;
+  REQUIRE(Call(*story.reviews("rita"), &pb::Reviews::Stub::GetReviewStatement, get_review, &to_sign)
+              .ok());
+  CHECK(to_sign.statement().rfind("breakglass-review-v1\n", 0) == 0);
+  CHECK(to_sign.request().review().reviewers_required() == 1);
+  pb::SubmitReviewRequest submit;
+  submit.set_request_id(id);
+  submit.set_statement(to_sign.statement());
+  submit.set_signature(*story.key("rita").Sign(to_sign.statement()));
+  pb::SubmitReviewResponse reviewed;
+  REQUIRE(Call(*story.reviews("rita"), &pb::Reviews::Stub::SubmitReview, submit, &reviewed).ok());
+  const pb::ReviewStatus& review = reviewed.request().review();
+  CHECK(reviewed.request().state() == pb::REQUEST_STATE_REVIEWED);
+  CHECK(review.review_signed());
+  REQUIRE(review.reviews_size() == 1);
+  CHECK(review.reviews(0).statement() == to_sign.statement());
+  CHECK(to_sign.statement().find("\"release_log_index\":" +
+                                 std::to_string(review.release_log_index())) != std::string::npos);
+  CHECK_FALSE(reviewed.request().closed());
+  const grpc::Status twice =
+      Call(*story.reviews("rita"), &pb::Reviews::Stub::SubmitReview, submit, &reviewed);
+  CHECK(twice.error_code() == grpc::StatusCode::ALREADY_EXISTS);
+
+  // The rotation closes the release.
+  pb::RotateCredentialRequest rotate;
+  rotate.set_id("db-root");
+  rotate.set_secret("a new secret");
+  rotate.set_expected_version(1);
+  pb::RotateCredentialResponse rotated;
+  REQUIRE(Call(*story.credentials("op"), &pb::Credentials::Stub::RotateCredential, rotate, &rotated)
+              .ok());
+  pb::GetRequestRequest get_request;
+  get_request.set_id(id);
+  pb::GetRequestResponse after;
+  REQUIRE(
+      Call(*story.requests("audrey"), &pb::Requests::Stub::GetRequest, get_request, &after).ok());
+  CHECK(after.request().closed());
+  CHECK(after.request().review().rotated_to_version() == 2);
+  CHECK(after.request().review().closed_unix() > 0);
 
   // The auditor exports and verifies offline, trusting the key from init.
   const fs::path bundle = story.server().dir() / "bundle";

@@ -36,6 +36,9 @@ class DaemonDir final {
   // (REQUIRE) when either cannot start: missing SoftHSM2/swtpm is a failure.
   void StartHardware();
   ::breakglass::testing::SwtpmProcess& tpm() { return *tpm_; }
+  // The SoftHSM2 token directory (after StartHardware): signers' own tokens
+  // are added to it (SoftHsmToken::AddToken) before breakglassd starts.
+  ::breakglass::testing::SoftHsmToken& hsm() const { return *hsm_; }
   // The token directory and the TPM state directory (outside root()).
   std::vector<std::filesystem::path> hardware_dirs() const;
 

@@ -8,8 +8,11 @@
 //   a second fetch is refused → no copy of the credential (raw, hex or
 //   base64) is in any file but erin's --out file: breakglassd's state dir
 //   and log, the token, the TPM state, the CLI state dirs → the operator
-//   rotates the credential → rita (reviewer) and audrey (auditor) make the
-//   incident report, re-verified against the keys from init → audrey exports
+//   rotates the credential → erin may not review her own use → rita
+//   (reviewer) signs the post-incident review with the key in her own
+//   SoftHSM2 token; the request is reviewed and the release closed → rita and
+//   audrey (auditor) make the incident report, re-verified against the keys
+//   from init → audrey exports
 //   the bundle and verifies it offline against the keys from init → an older
 //   copy of the state dir makes breakglassd refuse to start, naming the
 //   counter and both values.
@@ -22,6 +25,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/testing/test_env.h"
+#include "hsm/pkcs11/provisioning.h"
+#include "hsm/pkcs11/token.h"
 #include "tests/e2e/daemon_fixture.h"
 #include "tests/e2e/secret_scan.h"
 #include "vault/base/encoding.h"
@@ -125,7 +130,7 @@ void CheckReport(const DaemonDir& dir, const nlohmann::json& init, const std::st
   std::vector<std::string> types;
   for (const auto& e : t.at("entries")) types.push_back(e.at("type").get<std::string>());
   CHECK(types == std::vector<std::string>{"request", "approval", "approval", "release", "fetch",
-                                          "fetch_refused", "rotation"});
+                                          "fetch_refused", "rotation", "review", "closed"});
   const std::string md = Ok(dir, "rita", with_keys({"report", id, "--format", "md"}));
   for (const auto& e : t.at("entries")) {
     INFO(e.dump());
@@ -140,7 +145,8 @@ void CheckReport(const DaemonDir& dir, const nlohmann::json& init, const std::st
         "alice approved", "bob approved", "signed by alice with the key registered at leaf",
         "signed by bob with the key registered at leaf", "released to erin (approved by alice,bob",
         "erin fetched the credential", "a second fetch by erin was refused (already fetched)",
-        "TPM certified release=", "All 7 entries verified"}) {
+        "TPM certified release=", "review signed by rita; justified: yes",
+        "All 9 entries verified"}) {
     CHECK(Contains(md, text));
   }
   const fs::path html = dir.root() / "incident.html";
@@ -187,6 +193,55 @@ void RequireNoCopyOfTheSecret(const DaemonDir& dir, const std::string& secret, c
   CHECK(db_read);
 }
 
+// rita's own token (in the appliance's token directory, added before any
+// process loads the module) with her P-256 signing key "approval"; its
+// public key goes to rita.pub.pem for `identity add`. The key URI for --key.
+std::string MakeReviewerToken(DaemonDir& dir) {
+  REQUIRE(dir.hsm().AddToken("rita").ok());
+  auto token = hsm::pkcs11::Token::Open({dir.hsm().module_path(), "pkcs11:token=rita"},
+                                        dir.hsm().user_pin());
+  REQUIRE(token.ok());
+  auto key = hsm::pkcs11::CreateSigningKeyPair(*token, "approval",
+                                               crypto::SignatureAlgorithm::kEcdsaP256Sha256);
+  REQUIRE(key.ok());
+  api::testing::WriteFile(dir.root() / "rita.pub.pem", key->ToPem());
+  return absl::StrCat("pkcs11:token=rita;object=approval?module-path=", dir.hsm().module_path());
+}
+
+// erin may not review her own use; rita signs the review with her token's
+// key; with the credential rotated before, the release is closed.
+void Review(const DaemonDir& dir, const std::string& id, const std::string& rita_key) {
+  const std::vector<std::string> answers = {
+      "--justified", "yes",
+      "--actions",   "failed over the primary database with root",
+      "--findings",  "replication lag had no alert",
+      "--follow-up", "add a replication lag alert",
+      "--follow-up", "rehearse the fail-over",
+      "--yes"};
+  std::vector<std::string> by_erin = {"review", id, "--key-file",
+                                      (dir.root() / "alice.sign.pem").string()};
+  by_erin.insert(by_erin.end(), answers.begin(), answers.end());
+  const CommandResult refused = dir.Cli("erin", by_erin);
+  INFO(refused.output);
+  CHECK(refused.exit_code == 2);
+  CHECK(Contains(refused.output, "needs role reviewer"));
+  std::vector<std::string> by_rita = {"review", id,           "--key",
+                                      rita_key, "--pin-file", dir.hsm().pin_file().string()};
+  by_rita.insert(by_rita.end(), answers.begin(), answers.end());
+  const std::string signed_review = Ok(dir, "rita", by_rita);
+  CHECK(Contains(signed_review, "reviewed: " + id + "  reviewed"));
+  CHECK(Contains(signed_review, "release closed"));
+  const CommandResult again = dir.Cli("rita", by_rita);
+  INFO(again.output);
+  CHECK(again.exit_code == 2);
+  const nlohmann::json shown =
+      nlohmann::json::parse(Ok(dir, "audrey", {"requests", id, "--json"})).at("request");
+  CHECK(shown.at("state") == "REQUEST_STATE_REVIEWED");
+  CHECK(shown.at("closed") == true);
+  CHECK(shown.at("review").at("reviews").size() == 1);
+  CHECK(shown.at("review").at("rotated_to_version") == "2");
+}
+
 std::string Approve(const DaemonDir& dir, const std::string& who, const std::string& id) {
   return Ok(dir, who,
             {"approve", id, "--yes", "--key-file", (dir.root() / (who + ".sign.pem")).string()});
@@ -195,9 +250,10 @@ std::string Approve(const DaemonDir& dir, const std::string& who, const std::str
 TEST_CASE("TheBreakGlassStoryOnSoftHsmAndSwtpm", "[e2e][hsm][tpm]") {
   DaemonDir dir(kPeople);
   dir.StartHardware();
-  for (const char* who : {"alice", "bob", "carol", "rita"}) {
+  for (const char* who : {"alice", "bob", "carol"}) {
     MakeSigningKey(dir.root(), who, std::string(who) == "alice");
   }
+  const std::string rita_key = MakeReviewerToken(dir);
   const std::string secret = RandomSecret();
   nlohmann::json init;
   {
@@ -256,6 +312,7 @@ TEST_CASE("TheBreakGlassStoryOnSoftHsmAndSwtpm", "[e2e][hsm][tpm]") {
   // The incident closes with a rotation (which also anchors the routine
   // fetch events), then the report.
   Ok(dir, "operator", {"credential", "rotate", "db-root"}, "a new root password after INC-4711");
+  Review(dir, id, rita_key);
   CheckReport(dir, init, id);
 
   const fs::path bundle = dir.root() / "bundle";
