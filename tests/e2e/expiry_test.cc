@@ -83,7 +83,7 @@ TEST_CASE("APendingRequestExpiresWhileTheDaemonRunsWithoutAnyClientCall", "[e2e]
   const std::string id = Request(dir, "db-root");
   // No call until breakglassd itself says it expired the request.
   const std::string log = WaitForExpiryLine(dir, daemon, id);
-  CHECK(Contains(log, "maintenance: expire_due now and every 1s"));
+  CHECK(Contains(log, "maintenance: expire_due, check_overdue_reviews now and every 1s"));
   CheckExpired(dir, id);
   Stop(daemon);
   CHECK(!Contains(ReadFile(dir.log()), kSecret));
