@@ -173,6 +173,7 @@ absl::Status Vault::CommitReview(ReviewPlan& plan) {
     BG_ASSIGN_OR_RETURN(auto counted, internal::CountReviews(txn, reviews));
     counted.push_back(plan.review.reviewer);
     const bool is_signed = static_cast<int>(counted.size()) >= plan.required;
+    plan.result = ReviewResult{};
     plan.result.progress = ReviewProgress(counted.size(), plan.required);
     plan.result.state = is_signed ? RequestState::kReviewed : RequestState::kReleased;
     BG_RETURN_IF_ERROR(repo::InsertReview(txn, r.id, plan.review));
@@ -199,7 +200,8 @@ absl::Status Vault::CommitReview(ReviewPlan& plan) {
     plan.result.closed = true;
     return CloseRelease(txn, plan.review.reviewer, r, *rel, cred.version, plan.now);
   };
-  return d_.runner->Run(std::move(unit));
+  return CommitAndAnchor(std::move(unit), AnchorKind::kRoutine,
+                         absl::StrCat("the review of ", r.id, " by ", plan.review.reviewer));
 }
 
 absl::StatusOr<ReviewResult> Vault::SubmitReview(std::string_view actor,
@@ -214,10 +216,7 @@ absl::StatusOr<ReviewResult> Vault::SubmitReview(std::string_view actor,
   BG_RETURN_IF_ERROR(ValidateReviewInput(statement.input));
   absl::MutexLock lock(&LockFor(request_id));
   BG_ASSIGN_OR_RETURN(ReviewPlan plan, PlanReview(actor, request_id, statement, signature));
-  BG_RETURN_IF_ERROR(CommitReview(plan));
-  BG_RETURN_IF_ERROR(AnchorCommitted(
-      AnchorKind::kRoutine,
-      absl::StrCat("the review of ", plan.request.id, " by ", plan.review.reviewer)));
+  BG_RETURN_IF_ERROR(CommitReview(plan));  // committed and anchored
   return plan.result;
 }
 
