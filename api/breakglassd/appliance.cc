@@ -26,6 +26,7 @@
 #include "vault/base/status.h"
 #include "vault/core/audit_adapters.h"
 #include "vault/core/repository.h"
+#include "vault/core/rollback_recovery.h"
 #include "vault/core/vault.h"
 #include "vault/crypto/signature.h"
 #include "vault/store/transaction_runner.h"
@@ -163,6 +164,8 @@ struct Appliance::Parts {
   std::unique_ptr<hsm::Keystore> keystore;  // keystore.kind: PKCS#11 or TPM
   std::unique_ptr<p11::Pkcs11LogSigner> log_signer;
   std::unique_ptr<audit::Anchorer> anchorer;
+  // In rollback recovery, and after it (the handlers may still hold it).
+  std::unique_ptr<core::RollbackRecovery> recovery;
   std::unique_ptr<core::AuditEventLog> events;
   std::unique_ptr<core::AuditAnchor> anchor;
   // Alerts (sinks, outbox dispatcher, release gate, incident checker); the
@@ -177,8 +180,9 @@ struct Appliance::Parts {
   std::unique_ptr<core::Vault> vault;
 };
 
-absl::StatusOr<std::unique_ptr<Appliance>> Appliance::Open(
-    const DaemonConfig& config, const firmware::FirmwareProfile& profile) {
+absl::StatusOr<std::unique_ptr<Appliance>> Appliance::Open(const DaemonConfig& config,
+                                                           const firmware::FirmwareProfile& profile,
+                                                           bool recover_rollback) {
   auto parts = std::make_unique<Parts>();
   BG_RETURN_IF_ERROR(In("store", [&]() -> absl::Status {
     BG_ASSIGN_OR_RETURN(parts->runner, store::TransactionRunner::Open(config.SqlitePath().string(),
@@ -200,7 +204,7 @@ absl::StatusOr<std::unique_ptr<Appliance>> Appliance::Open(
   }()));
   std::unique_ptr<Appliance> appliance(new Appliance(config, profile, std::move(parts)));
   BG_ASSIGN_OR_RETURN(const uint64_t size, appliance->log()->Size());
-  if (size > 0) BG_RETURN_IF_ERROR(appliance->OpenProvisioned());
+  if (size > 0) BG_RETURN_IF_ERROR(appliance->OpenProvisioned(recover_rollback));
   return appliance;
 }
 
@@ -278,18 +282,56 @@ absl::Status Appliance::StartAnchoring(const std::string& origin) {
   return absl::OkStatus();
 }
 
-absl::Status Appliance::OpenProvisioned() {
+absl::Status Appliance::OpenProvisioned(bool recover_rollback) {
   absl::MutexLock lock(&mu_);
   BG_RETURN_IF_ERROR(OpenDevices(/*create=*/false));
   absl::StatusOr<std::string> origin = StoredOrigin(*parts_->log);
   if (!origin.ok()) return In("store", origin.status());
   BG_RETURN_IF_ERROR(StartAnchoring(*origin));
   absl::StatusOr<audit::StartupReport> report = parts_->anchorer->Start();
+  if (!report.ok() && recover_rollback && parts_->anchorer->refusal().has_value()) {
+    return EnterRecovery();
+  }
   if (!report.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("refusing to start: ", std::string(report.status().message())));
   }
   return CreateVault();
+}
+
+absl::Status Appliance::EnterRecovery() {
+  Parts& p = *parts_;
+  core::RollbackRecoveryDeps deps;
+  deps.runner = p.runner.get();
+  deps.anchorer = p.anchorer.get();
+  deps.required = static_cast<uint32_t>(config_.recovery.rollback_clear_approvals);
+  deps.on_cleared = [this] { return LeaveRecovery(); };
+  absl::StatusOr<std::unique_ptr<core::RollbackRecovery>> recovery =
+      core::RollbackRecovery::Create(std::move(deps));
+  if (absl::IsFailedPrecondition(recovery.status()) &&
+      recovery.status().message().find("custodian approvals") != absl::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "recovery.rollback_clear_approvals: ", std::string(recovery.status().message()),
+        "; lower it in breakglassd.toml (at least 1)"));
+  }
+  if (!recovery.ok()) return recovery.status();
+  p.recovery = *std::move(recovery);
+  recovering_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status Appliance::LeaveRecovery() {
+  absl::MutexLock lock(&mu_);
+  absl::Status created = CreateVault();
+  if (!created.ok()) {
+    return absl::Status(created.code(),
+                        absl::StrCat("the rollback clear is recorded, but the vault did not "
+                                     "open (",
+                                     std::string(created.message()),
+                                     "); restart breakglassd without --recover-rollback"));
+  }
+  recovering_ = false;
+  return absl::OkStatus();
 }
 
 // THE place for components that breakglassd.toml turns on (DESIGN.md
@@ -347,6 +389,10 @@ absl::Status Appliance::CreateHsmKeys() {
 
 absl::StatusOr<ProvisionResult> Appliance::Provision(const std::string& log_origin) {
   absl::MutexLock lock(&mu_);
+  if (recovering_) {
+    return absl::FailedPreconditionError(
+        "the appliance is provisioned and in rollback recovery; `breakglass init` runs once");
+  }
   if (parts_->vault != nullptr) {
     return absl::FailedPreconditionError(
         "the appliance is already initialised; `breakglass init` runs once");
@@ -379,6 +425,30 @@ absl::StatusOr<ProvisionResult> Appliance::Provision(const std::string& log_orig
         check.tpm_value;
   }
   return result;
+}
+
+core::RollbackRecovery* Appliance::rollback_recovery() const {
+  absl::MutexLock lock(&mu_);
+  return recovering_ ? parts_->recovery.get() : nullptr;
+}
+
+std::optional<std::string> Appliance::RecoveryQuorumWarning() const {
+  store::TransactionRunner* runner = nullptr;
+  {
+    absl::MutexLock lock(&mu_);
+    if (recovering_ || parts_->vault == nullptr) return std::nullopt;
+    runner = parts_->runner.get();
+  }
+  int64_t custodians = 0;
+  const absl::Status read = runner->Read([&](store::Txn& txn) -> absl::Status {
+    BG_ASSIGN_OR_RETURN(custodians, core::repo::CountActiveCustodians(txn));
+    return absl::OkStatus();
+  });
+  const int64_t required = config_.recovery.rollback_clear_approvals;
+  if (!read.ok() || custodians >= required) return std::nullopt;
+  return absl::StrCat("recovery.rollback_clear_approvals is ", required, " but only ", custodians,
+                      " active custodians with a registered key exist: a rollback could not be "
+                      "cleared until more are registered");
 }
 
 core::Vault* Appliance::vault() const {

@@ -16,10 +16,12 @@
 // indices, AK and SRK handles, PCR policy, token label, key labels) and
 // breakglassd.toml (state file, TCTI, PIN file, keystore kind).
 //
-// Two states. Unprovisioned (empty log): only Provision — the `breakglass
+// Three states. Unprovisioned (empty log): only Provision — the `breakglass
 // init` ceremony — does anything; the vault does not exist yet. Provisioned:
 // Open runs the anchoring start-up check, and a rollback (the store behind
-// the TPM, or ahead of it) refuses to open with the counters' numbers.
+// the TPM, or ahead of it) refuses to open with the counters' numbers. In
+// rollback recovery (Open with recover_rollback after such a rollback): no
+// vault, only the quorum-approved clear; once recorded, provisioned.
 //
 // Thread-safety: Provision is serialised; the accessors are safe from many
 // threads once they return non-null (the objects are themselves thread-safe).
@@ -28,6 +30,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -41,6 +44,7 @@ class AuditLog;
 class Anchorer;
 }  // namespace breakglass::audit
 namespace breakglass::core {
+class RollbackRecovery;
 class Vault;
 }  // namespace breakglass::core
 namespace breakglass::store {
@@ -54,12 +58,21 @@ class Appliance final : public Backend {
   // Opens the state file, the token (PIN from hsm.pin_file) and the TPM. When
   // the log is provisioned, also the keys, counters and AK, runs the start-up
   // check and creates the vault. Errors name the component: "store: ...",
-  // "hsm: ...", "tpm: ..."; FAILED_PRECONDITION "rollback: ..." naming both
-  // values of the counter that disagrees. A keystore.kind other than init's
-  // finds no share-sealing key (NOT_FOUND / FAILED_PRECONDITION naming
-  // keystore.kind).
+  // "hsm: ...", "tpm: ..."; FAILED_PRECONDITION "refusing to start: rollback:
+  // ..." naming both values of the counter that disagrees. A keystore.kind
+  // other than init's finds no share-sealing key (NOT_FOUND /
+  // FAILED_PRECONDITION naming keystore.kind).
+  //
+  // With `recover_rollback`, a rollback found by the start-up check opens the
+  // appliance in rollback recovery instead (rollback_recovery() non-null, no
+  // vault): custodians approve the clear (core/rollback_recovery.h), and once
+  // it is recorded the vault is created in this process and the appliance
+  // serves normally. INVALID_ARGUMENT "recovery.rollback_clear_approvals: ..."
+  // when fewer active custodians exist than the clear needs. Without a
+  // rollback the flag changes nothing.
   static absl::StatusOr<std::unique_ptr<Appliance>> Open(const DaemonConfig& config,
-                                                         const firmware::FirmwareProfile& profile);
+                                                         const firmware::FirmwareProfile& profile,
+                                                         bool recover_rollback = false);
   ~Appliance();
   Appliance(const Appliance&) = delete;
   Appliance& operator=(const Appliance&) = delete;
@@ -81,13 +94,24 @@ class Appliance final : public Backend {
   std::string ak_public_key_pem() const override;
   // <state_dir>/exports
   std::string scratch_dir() const override;
+  // Non-null while in rollback recovery (Open).
+  core::RollbackRecovery* rollback_recovery() const override;
+
+  // When provisioned and not in recovery: a warning if fewer active
+  // custodians exist than recovery.rollback_clear_approvals, so that a
+  // rollback could not be cleared; nullopt otherwise.
+  std::optional<std::string> RecoveryQuorumWarning() const;
 
  private:
   struct Parts;
   Appliance(DaemonConfig config, firmware::FirmwareProfile profile, std::unique_ptr<Parts> parts);
 
-  absl::Status OpenProvisioned();
+  absl::Status OpenProvisioned(bool recover_rollback);
   absl::Status CreateHsmKeys() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Rollback recovery after a start-up alarm (Open).
+  absl::Status EnterRecovery() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Called once the clear is recorded: the vault, and normal service.
+  absl::Status LeaveRecovery();
   absl::Status OpenDevices(bool create);
   absl::Status StartAnchoring(const std::string& origin);
   // Optional components from the configuration (alerts, incident checker);
@@ -99,6 +123,7 @@ class Appliance final : public Backend {
   const firmware::FirmwareProfile profile_;
   mutable absl::Mutex mu_;
   std::unique_ptr<Parts> parts_ ABSL_GUARDED_BY(mu_);
+  bool recovering_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace breakglass::api

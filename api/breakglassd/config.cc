@@ -113,7 +113,8 @@ std::string GateMode(const std::string& v) {
 
 const std::vector<Field>& Schema() {
   static const std::vector<Field> kSchema = {
-      {"server.listen", "Address the gRPC API listens on (TLS 1.3, client certificates required).\n"
+      {"server.listen",
+       "Address the gRPC API listens on (TLS 1.3, client certificates required).\n"
        "An IP address and a port; port 0 picks a free port (see port_file).",
        BG_STR(server, listen), nullptr, HostPort},
       {"server.port_file", "When set, the bound port is written to this file once serving.",
@@ -139,13 +140,15 @@ const std::vector<Field>& Schema() {
        BG_STR(tls, client_ca), nullptr, AbsolutePath},
       {"storage.state_dir", "Directory for the appliance's state (created 0700 if missing).",
        BG_STR(storage, state_dir), nullptr, AbsolutePath},
-      {"storage.sqlite_path", "SQLite database (WAL, synchronous=FULL). \"\" = <state_dir>/breakglass.db.",
+      {"storage.sqlite_path",
+       "SQLite database (WAL, synchronous=FULL). \"\" = <state_dir>/breakglass.db.",
        BG_STR(storage, sqlite_path), nullptr, OptionalAbsolutePath},
       {"hsm.pin_file",
        "File holding the user PIN of the appliance's PKCS#11 token (mode 0600; never logged).\n"
        "The module, token and key labels are in the firmware profile.",
        BG_STR(hsm, pin_file), nullptr, AbsolutePath},
-      {"tpm.tcti", "TPM TCTI string: \"device:/dev/tpmrm0\", or \"swtpm:host=127.0.0.1,port=2321\".",
+      {"tpm.tcti",
+       "TPM TCTI string: \"device:/dev/tpmrm0\", or \"swtpm:host=127.0.0.1,port=2321\".",
        BG_STR(tpm, tcti), nullptr, Tcti},
       {"firmware.profile",
        "Firmware profile (firmware-config/*.toml): PKCS#11 module, token and key labels,\n"
@@ -163,8 +166,8 @@ const std::vector<Field>& Schema() {
        "group-committed into the next one.",
        nullptr, BG_STR(anchoring, min_increment_interval_ms), nullptr, 0, 3600000},
       {"anchoring.routine_max_age_seconds",
-       "Routine events (reads, failed logins) are anchored at the latest after this age.",
-       nullptr, BG_STR(anchoring, routine_max_age_seconds), nullptr, 1, 86400},
+       "Routine events (reads, failed logins) are anchored at the latest after this age.", nullptr,
+       BG_STR(anchoring, routine_max_age_seconds), nullptr, 1, 86400},
       {"anchoring.yearly_nv_write_budget", "NV writes allowed per year before the alert fires.",
        nullptr, BG_STR(anchoring, yearly_nv_write_budget), nullptr, 1, 1000000000},
       {"anchoring.budget_alert_percent", "Alert when this share of the yearly budget is spent.",
@@ -234,6 +237,12 @@ const std::vector<Field>& Schema() {
        "past their use window are dropped, each with its audit event. A request can thus\n"
        "stay pending up to this long after its window closed (no approval counts then).",
        nullptr, BG_STR(maintenance, interval_seconds), nullptr, 1, 3600},
+      {"recovery.rollback_clear_approvals",
+       "Distinct active custodians who must sign the rollback clear before breakglassd,\n"
+       "started with --recover-rollback after its start-up check found the state behind or\n"
+       "ahead of the TPM counters, records the clear and serves again. --recover-rollback\n"
+       "refuses to start when fewer active custodians (with a registered key) exist.",
+       nullptr, BG_STR(recovery, rollback_clear_approvals), nullptr, 1, 64},
       {"logging.level", "Log level: trace, debug, info, warn or error. Secrets are never logged.",
        BG_STR(logging, level), nullptr, LogLevel},
   };

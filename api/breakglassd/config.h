@@ -92,6 +92,11 @@ struct DaemonConfig {
   struct Maintenance {
     int64_t interval_seconds = 30;
   } maintenance;
+  // Leaving the rollback state (breakglassd --recover-rollback; README.md
+  // "Rollback recovery").
+  struct Recovery {
+    int64_t rollback_clear_approvals = 2;
+  } recovery;
   struct Logging {
     std::string level = "info";
   } logging;

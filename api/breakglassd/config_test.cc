@@ -104,7 +104,7 @@ TEST_CASE("TheMaintenanceIntervalDefaultsTo30SecondsAndIsValidated", "[config]")
                  "interval_seconds"));
   CHECK(Contains(ErrorOf("[maintenanse]\n"),
                  "valid sections: server, tls, storage, hsm, tpm, firmware, keystore, anchoring, "
-                 "alerts, incident_check, maintenance, logging"));
+                 "alerts, incident_check, maintenance, recovery, logging"));
 }
 
 TEST_CASE("TheKeystoreKindDefaultsToPkcs11AndIsPkcs11OrTpm", "[config]") {
@@ -122,6 +122,20 @@ TEST_CASE("TheKeystoreKindDefaultsToPkcs11AndIsPkcs11OrTpm", "[config]") {
   CHECK(Contains(ErrorOf("[keystore]\nkind = 1\n"), "keystore.kind: expected a string"));
   CHECK(Contains(ErrorOf("[keystore]\ntype = \"tpm\"\n"),
                  "unknown key 'keystore.type'; valid keys in [keystore]: kind"));
+}
+
+TEST_CASE("TheRollbackClearQuorumDefaultsToTwoAndIsValidated", "[config]") {
+  absl::StatusOr<DaemonConfig> defaults = ParseConfig("", "test.toml");
+  REQUIRE(defaults.ok());
+  CHECK(defaults->recovery.rollback_clear_approvals == 2);
+  absl::StatusOr<DaemonConfig> set = ParseConfig("[recovery]\nrollback_clear_approvals = 3\n", "t");
+  REQUIRE(set.ok());
+  CHECK(set->recovery.rollback_clear_approvals == 3);
+  CHECK(Contains(ErrorOf("[recovery]\nrollback_clear_approvals = 0\n"),
+                 "test.toml:2: recovery.rollback_clear_approvals: 0 is out of range 1..64"));
+  CHECK(Contains(ErrorOf("[recovery]\napprovals = 2\n"),
+                 "unknown key 'recovery.approvals'; valid keys in [recovery]: "
+                 "rollback_clear_approvals"));
 }
 
 TEST_CASE("ATomlSyntaxErrorNamesTheLine", "[config]") {
@@ -144,12 +158,13 @@ TEST_CASE("TheExampleUncommentedParsesToTheDefaults", "[config]") {
       toml += line + "\n";
     }
   }
-  CHECK(settings == 43);
+  CHECK(settings == 44);
   absl::StatusOr<DaemonConfig> config = ParseConfig(toml, "example");
   REQUIRE(config.ok());
   const DaemonConfig defaults;
   CHECK(config->server.listen == defaults.server.listen);
   CHECK(config->anchoring.yearly_nv_write_budget == defaults.anchoring.yearly_nv_write_budget);
+  CHECK(config->recovery.rollback_clear_approvals == defaults.recovery.rollback_clear_approvals);
   CHECK(config->hsm.pin_file == defaults.hsm.pin_file);
 }
 

@@ -5,6 +5,20 @@
 //   breakglassd --config FILE          run (default /etc/breakglass/breakglassd.toml)
 //   breakglassd --config FILE --check  validate the configuration and exit
 //   breakglassd --print-example-config print every key with its default
+//   breakglassd --config FILE --recover-rollback
+//                                      after a rollback refusal (exit 3): serve
+//                                      only the quorum-approved rollback clear
+//                                      (and status), then serve normally
+//
+// Rollback recovery: when the start-up check finds the state disagreeing
+// with the TPM counters, breakglassd exits 3 naming the counter and both
+// values. Started with --recover-rollback it serves instead GetStatus,
+// WhoAmI, health and the rollback-clear RPCs (custodians: `breakglass
+// rollback approve`); every other RPC is FAILED_PRECONDITION. The approval
+// completing the quorum ([recovery] rollback_clear_approvals) records the
+// clear and re-baselines the counters; this process then serves normally (a
+// restart without the flag does too). Without a rollback the flag is
+// ignored.
 //
 // Once the appliance is open, the periodic tasks (maintenance.h: request and
 // release expiry) run on their own thread, first at start-up and then every
@@ -12,21 +26,22 @@
 //
 // Exit codes: 0 stopped cleanly (SIGTERM/SIGINT), 1 failed at run time (a
 // component could not be opened: the message names it), 2 bad command line or
-// configuration (the message names the key), 3 refused to start because the
-// state disagrees with the TPM counters (rollback; the message gives both
-// numbers).
+// configuration (the message names the key; also a rollback clear quorum
+// larger than the active custodians with --recover-rollback), 3 refused to
+// start because the state disagrees with the TPM counters (rollback; the
+// message gives both numbers).
+#include <openssl/crypto.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <openssl/crypto.h>
 #include <sys/stat.h>
 
-#include "api/cli/cli11.h"
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -36,15 +51,17 @@
 #include "api/breakglassd/appliance.h"
 #include "api/breakglassd/config.h"
 #include "api/breakglassd/maintenance.h"
+#include "api/cli/cli11.h"
 #include "api/server/handlers.h"
 #include "api/server/identity_resolver.h"
-#include "api/server/store_identity_resolver.h"
-#include "firmware-config/firmware_profile.h"
 #include "api/server/server.h"
+#include "api/server/store_identity_resolver.h"
 #include "api/server/tls_policy.h"
+#include "firmware-config/firmware_profile.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
 #include "vault/base/status.h"
+#include "vault/core/rollback_recovery.h"
 
 namespace breakglass::api {
 namespace {
@@ -148,19 +165,43 @@ absl::StatusOr<firmware::FirmwareProfile> LoadProfile(const DaemonConfig& config
 // Opens the appliance; the exit code when it cannot be opened.
 absl::StatusOr<std::unique_ptr<Appliance>> OpenAppliance(const DaemonConfig& config,
                                                          const firmware::FirmwareProfile& profile,
-                                                         spdlog::logger& log, int* exit_code) {
-  absl::StatusOr<std::unique_ptr<Appliance>> appliance = Appliance::Open(config, profile);
+                                                         bool recover_rollback, spdlog::logger& log,
+                                                         int* exit_code) {
+  absl::StatusOr<std::unique_ptr<Appliance>> appliance =
+      Appliance::Open(config, profile, recover_rollback);
   if (appliance.ok()) return appliance;
   const std::string why(appliance.status().message());
-  const bool rollback = why.find("rollback") != std::string::npos;
   log.critical("{}", why);
   std::cerr << "breakglassd: " << why << "\n";
-  *exit_code = rollback ? kExitRollback : kExitRuntime;
+  if (why.rfind("recovery.", 0) == 0) {
+    *exit_code = kExitConfig;
+  } else {
+    *exit_code = why.find("rollback") != std::string::npos ? kExitRollback : kExitRuntime;
+  }
   return appliance.status();
 }
 
+// One line on what the appliance is doing, and warnings the operator needs.
+void LogApplianceState(const Appliance& appliance, bool recover_rollback, spdlog::logger& log) {
+  if (core::RollbackRecovery* recovery = appliance.rollback_recovery(); recovery != nullptr) {
+    log.critical("ROLLBACK RECOVERY: {}", recovery->Why());
+    log.warn(
+        "serving only status and the rollback clear until custodians approve it "
+        "(breakglass rollback status; breakglass rollback approve)");
+    return;
+  }
+  log.info("appliance {}", appliance.vault() != nullptr
+                               ? "provisioned; anchoring start-up check passed"
+                               : "not provisioned: waiting for `breakglass init`");
+  if (recover_rollback) log.info("--recover-rollback: no rollback found; serving normally");
+  if (std::optional<std::string> w = appliance.RecoveryQuorumWarning(); w.has_value()) {
+    log.warn("{}", *w);
+  }
+}
+
 // Serves until SIGTERM or SIGINT, then drains.
-int Serve(const DaemonConfig& config, const sigset_t& stop_signals, spdlog::logger& log) {
+int Serve(const DaemonConfig& config, bool recover_rollback, const sigset_t& stop_signals,
+          spdlog::logger& log) {
   absl::StatusOr<ApiServer::Options> options = ServerOptions(config);
   absl::StatusOr<firmware::FirmwareProfile> profile = LoadProfile(config);
   absl::Status prepared = PrepareStateDir(config.storage.state_dir);
@@ -172,11 +213,9 @@ int Serve(const DaemonConfig& config, const sigset_t& stop_signals, spdlog::logg
   }
   int exit_code = kExitOk;
   absl::StatusOr<std::unique_ptr<Appliance>> appliance =
-      OpenAppliance(config, *profile, log, &exit_code);
+      OpenAppliance(config, *profile, recover_rollback, log, &exit_code);
   if (!appliance.ok()) return exit_code;
-  log.info("appliance {}", (*appliance)->vault() != nullptr
-                               ? "provisioned; anchoring start-up check passed"
-                               : "not provisioned: waiting for `breakglass init`");
+  LogApplianceState(**appliance, recover_rollback, log);
   const absl::Duration interval = absl::Seconds(config.maintenance.interval_seconds);
   std::vector<PeriodicTask> tasks = MaintenanceTasks(appliance->get());
   std::vector<std::string> names;
@@ -213,11 +252,16 @@ int Main(int argc, char** argv) {
   bool print_example = false;
   app.add_option("--config", config_path, "TOML configuration file")->capture_default_str();
   app.add_flag("--check", check_only, "Validate the configuration and exit");
+  bool recover_rollback = false;
+  app.add_flag("--recover-rollback", recover_rollback,
+               "After a rollback refusal (exit 3): serve only status and the quorum-approved "
+               "rollback clear (breakglass rollback approve), then serve normally");
   app.add_flag("--print-example-config", print_example,
                "Print every configuration key with its documentation and default");
   app.footer(
       "Exit codes: 0 stopped cleanly, 1 run-time failure, 2 bad command line or config,\n"
-      "3 refused to start: the state disagrees with the TPM counters (rollback).");
+      "3 refused to start: the state disagrees with the TPM counters (rollback; start with\n"
+      "--recover-rollback to let a quorum of custodians clear it).");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -248,7 +292,7 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
   std::shared_ptr<spdlog::logger> log = MakeLogger(config->logging.level);
-  return Serve(*config, stop_signals, *log);
+  return Serve(*config, recover_rollback, stop_signals, *log);
 }
 
 }  // namespace

@@ -115,6 +115,8 @@ Client::~Client() = default;
   }
 BG_CLI_UNARY(appliance, Init)
 BG_CLI_UNARY(appliance, GetStatus)
+BG_CLI_UNARY(appliance, GetRollbackClearStatement)
+BG_CLI_UNARY(appliance, ApproveRollbackClear)
 BG_CLI_UNARY(identities, AddIdentity)
 BG_CLI_UNARY(identities, ListIdentities)
 BG_CLI_UNARY(identities, RemoveIdentity)

@@ -40,6 +40,8 @@ class Client final {
   absl::StatusOr<pb::Method##Response> Method(const pb::Method##Request& request)
   BG_CLI_UNARY(Init);
   BG_CLI_UNARY(GetStatus);
+  BG_CLI_UNARY(GetRollbackClearStatement);
+  BG_CLI_UNARY(ApproveRollbackClear);
   BG_CLI_UNARY(AddIdentity);
   BG_CLI_UNARY(ListIdentities);
   BG_CLI_UNARY(RemoveIdentity);

@@ -53,6 +53,8 @@ void AddAuditCommands(CLI::App& app, Context& ctx);
 void AddAuditVerify(CLI::App& audit, Context& ctx);
 // report (commands_report.cc: the incident report, vault/report).
 void AddReportCommand(CLI::App& app, Context& ctx);
+// rollback status|approve (commands_rollback.cc).
+void AddRollbackCommands(CLI::App& app, Context& ctx);
 
 }  // namespace breakglass::cli
 

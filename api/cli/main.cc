@@ -64,6 +64,7 @@ int Run(int argc, char** argv) {
   AddRequestCommands(app, ctx);
   AddAuditCommands(app, ctx);
   AddReportCommand(app, ctx);
+  AddRollbackCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

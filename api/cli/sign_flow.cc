@@ -36,6 +36,10 @@ std::string PercentEncode(std::string_view in) {
 
 void AddSignOptions(CLI::App& cmd, SignOpts& o) {
   cmd.add_option("request", o.request_id, "Request id")->required();
+  AddKeyOptions(cmd, o);
+}
+
+void AddKeyOptions(CLI::App& cmd, SignOpts& o) {
   cmd.add_option("--key", o.key,
                  "Your signing key on your token: pkcs11:URI (default: the profile's "
                  "signing_key). Not the TLS client key, which is the global --key before the "
@@ -51,7 +55,11 @@ void AddSignOptions(CLI::App& cmd, SignOpts& o) {
 absl::Status Confirm(Context& ctx, const SignOpts& o, const pb::Request& request,
                      std::string_view what) {
   *ctx.err << DescribeRequest(request) << "\nYou are about to sign: " << what << "\n";
-  if (o.yes) return absl::OkStatus();
+  return AskToSign(ctx, o.yes);
+}
+
+absl::Status AskToSign(Context& ctx, bool yes) {
+  if (yes) return absl::OkStatus();
   if (!isatty(STDIN_FILENO)) {
     return absl::InvalidArgumentError(
         "stdin is not a terminal: pass --yes to sign without a prompt");

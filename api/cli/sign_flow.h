@@ -1,4 +1,5 @@
-// The steps every signing command shares (approve, deny, review): the
+// The steps every signing command shares (approve, deny, review, rollback
+// approve): the
 // request and key options, showing what is about to be signed and asking,
 // the CLI's own identity, and which key to sign with (signer.h).
 //
@@ -32,6 +33,14 @@ struct SignOpts {
 
 // REQUEST, --key, --pin-file, --key-file, --yes.
 void AddSignOptions(CLI::App& cmd, SignOpts& o);
+// The same without REQUEST, for signing what is not about one request
+// (`rollback approve`).
+void AddKeyOptions(CLI::App& cmd, SignOpts& o);
+
+// After the caller printed what is about to be signed: asks "Sign? [y/N]"
+// unless `yes`. INVALID_ARGUMENT when stdin is not a terminal; CANCELLED
+// when the answer is not yes.
+absl::Status AskToSign(Context& ctx, bool yes);
 
 // Prints the request and `what` (a description of the bytes to sign) to
 // stderr and asks, unless --yes. INVALID_ARGUMENT when stdin is not a

@@ -7,6 +7,12 @@
 // Before provisioning vault(), anchorer() return null and handlers answer
 // FAILED_PRECONDITION "not initialised: run breakglass init".
 //
+// In rollback recovery (breakglassd --recover-rollback after its start-up
+// check found the state disagreeing with the TPM counters) vault() and
+// anchorer() are null too and rollback_recovery() is not: the gate serves
+// only the RPCs the table marks for recovery (rpc_table.h). Once the clear
+// is recorded, rollback_recovery() is null and vault() is not.
+//
 // Thread-safety: implementations are safe to call from many threads; the
 // returned objects are thread-safe and live as long as the Backend.
 #ifndef BREAKGLASS_API_SERVER_BACKEND_H_
@@ -22,6 +28,7 @@ class AuditLog;
 class Anchorer;
 }  // namespace breakglass::audit
 namespace breakglass::core {
+class RollbackRecovery;
 class Vault;
 }  // namespace breakglass::core
 namespace breakglass::store {
@@ -59,6 +66,8 @@ class Backend {
   virtual std::string ak_public_key_pem() const = 0;
   // Where ExportBundle may create temporary bundle directories.
   virtual std::string scratch_dir() const = 0;
+  // Non-null while the appliance is in rollback recovery (file comment).
+  virtual core::RollbackRecovery* rollback_recovery() const { return nullptr; }
 };
 
 }  // namespace breakglass::api

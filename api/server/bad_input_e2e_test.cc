@@ -14,6 +14,7 @@
 // (api/cli/signer_test.cc).
 #include <grpcpp/grpcpp.h>
 
+#include <array>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
@@ -498,6 +499,20 @@ void AuditCases(std::vector<Case>& out) {
                    r.set_log_origin("two\nlines");
                    return Call(*pb::Appliance::NewStub(w.channel("op")), &pb::Appliance::Stub::Init, r);
                  }});
+  for (const auto& [what, field, statement, signature] : std::vector<std::array<std::string, 4>>{
+           {"empty statement", "statement", "", "sig"},
+           {"oversized statement", "statement", std::string(9000, 's'), "sig"},
+           {"empty signature", "signature", "breakglass-rollback-clear-v1\n", ""},
+           {"oversized signature", "signature", "breakglass-rollback-clear-v1\n",
+            std::string(4096, 's')}}) {
+    out.push_back({"ApproveRollbackClear " + what, field, [statement, signature](BadInput& w) {
+                     pb::ApproveRollbackClearRequest r;
+                     r.set_statement(statement);
+                     r.set_signature(signature);
+                     return Call(*pb::Appliance::NewStub(w.channel("alice")),
+                                 &pb::Appliance::Stub::ApproveRollbackClear, r);
+                   }});
+  }
   out.push_back({"GetInclusionProof leaf past the tree", "leaf_index", [](BadInput& w) {
                    pb::GetInclusionProofRequest r;
                    r.set_leaf_index(1u << 30);

@@ -205,4 +205,20 @@ pb::Request RequestToProto(const core::RequestStatus& status) {
   return out;
 }
 
+pb::RollbackRecovery RollbackRecoveryToProto(const core::RollbackRecoveryStatus& status) {
+  pb::RollbackRecovery out;
+  out.set_statement(status.statement);
+  for (const audit::CounterCheck& c : status.counters) {
+    pb::RollbackCounter* counter = out.add_counters();
+    counter->set_counter(c.counter);
+    counter->set_log_value(c.log_value);
+    counter->set_tpm_value(c.tpm_value);
+  }
+  out.set_required_approvals(status.required);
+  for (const std::string& name : status.approved_by) out.add_approved_by(name);
+  out.set_cleared(status.cleared);
+  for (const std::string& action : status.actions) out.add_actions(action);
+  return out;
+}
+
 }  // namespace breakglass::api

@@ -17,6 +17,7 @@
 #include "vault/core/lifecycle.h"
 #include "vault/core/policy.h"
 #include "vault/core/records.h"
+#include "vault/core/rollback_recovery.h"
 #include "vault/core/statement.h"
 #include "vault/core/vault.h"
 
@@ -53,6 +54,10 @@ pb::Identity IdentityToProto(const core::Identity& identity);
 
 // A request with its decisions, progress, release times and review.
 pb::Request RequestToProto(const core::RequestStatus& status);
+
+// The statement, both counters, the quorum and its approvals (or, once
+// cleared, what was done).
+pb::RollbackRecovery RollbackRecoveryToProto(const core::RollbackRecoveryStatus& status);
 
 }  // namespace breakglass::api
 

@@ -8,7 +8,8 @@
 //
 // Handlers never check roles (the table did) and never see gRPC types. Before
 // `breakglass init`, everything but Init, GetStatus, WhoAmI and Watch is
-// FAILED_PRECONDITION "not initialised".
+// FAILED_PRECONDITION "not initialised". In rollback recovery the gate lets
+// only the RPCs the table marks through (CheckRecovery).
 //
 // Thread-safety: all methods may be called from many threads at once.
 #ifndef BREAKGLASS_API_SERVER_HANDLERS_H_
@@ -52,6 +53,8 @@ class Handlers final {
                       pb::Method##Response* response)
   BG_API_UNARY_HANDLER(Init);
   BG_API_UNARY_HANDLER(GetStatus);
+  BG_API_UNARY_HANDLER(GetRollbackClearStatement);
+  BG_API_UNARY_HANDLER(ApproveRollbackClear);
   BG_API_UNARY_HANDLER(AddIdentity);
   BG_API_UNARY_HANDLER(ListIdentities);
   BG_API_UNARY_HANDLER(RemoveIdentity);
@@ -76,6 +79,11 @@ class Handlers final {
   BG_API_UNARY_HANDLER(GetEntries);
   BG_API_UNARY_HANDLER(GetTpmEvidence);
 #undef BG_API_UNARY_HANDLER
+
+  // OK unless the appliance is in rollback recovery and `method` is not
+  // served then (rpc_table.h RecoveryRefusal). The gate asks before running
+  // a handler.
+  absl::Status CheckRecovery(std::string_view method) const;
 
   // Anchors the routine events after the latest checkpoint (best effort),
   // then exports the bundle in a scratch directory and streams its files in

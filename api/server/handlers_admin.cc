@@ -9,6 +9,7 @@
 #include "vault/audit/log.h"
 #include "vault/base/status.h"
 #include "vault/core/repository.h"
+#include "vault/core/rollback_recovery.h"
 #include "vault/core/vault.h"
 #include "vault/store/transaction_runner.h"
 
@@ -77,6 +78,14 @@ absl::Status Handlers::GetStatus(const Caller&, const pb::GetStatusRequest&,
   audit::AuditLog* log = backend_->log();
   BG_ASSIGN_OR_RETURN(uint64_t size, log->Size());
   response->set_log_size(size);
+  if (core::RollbackRecovery* recovery = backend_->rollback_recovery(); recovery != nullptr) {
+    response->set_initialized(true);
+    BG_RETURN_IF_ERROR(CountersInto(*log, response));
+    response->set_release_block(absl::StrCat("ROLLBACK RECOVERY: ", recovery->Why()));
+    BG_ASSIGN_OR_RETURN(const core::RollbackRecoveryStatus status, recovery->Status());
+    *response->mutable_rollback_recovery() = RollbackRecoveryToProto(status);
+    return absl::OkStatus();
+  }
   audit::Anchorer* anchorer = backend_->anchorer();
   response->set_initialized(backend_->vault() != nullptr && anchorer != nullptr);
   if (!response->initialized()) {

@@ -34,6 +34,8 @@ struct Row {
 constexpr Row kMatrix[] = {
     {"/breakglass.v1.Appliance/Init", /*                  */ "O----"},
     {"/breakglass.v1.Appliance/GetStatus", /*             */ "OCQRA"},
+    {"/breakglass.v1.Appliance/GetRollbackClearStatement", "OC--A"},
+    {"/breakglass.v1.Appliance/ApproveRollbackClear", /*  */ "-C---"},
     {"/breakglass.v1.Identities/AddIdentity", /*          */ "O----"},
     {"/breakglass.v1.Identities/ListIdentities", /*       */ "O---A"},
     {"/breakglass.v1.Identities/RemoveIdentity", /*       */ "O----"},

@@ -23,18 +23,24 @@ constexpr RpcRule R(std::string_view method, uint8_t roles) {
   return RpcRule{method, Access::kRoles, roles};
 }
 constexpr RpcRule AnyPeer(std::string_view method) {
-  return RpcRule{method, Access::kAnyAuthenticatedPeer, 0};
+  return RpcRule{method, Access::kAnyAuthenticatedPeer, 0, /*in_recovery=*/true};
+}
+// Served in rollback recovery too.
+constexpr RpcRule Rec(std::string_view method, uint8_t roles) {
+  return RpcRule{method, Access::kRoles, roles, /*in_recovery=*/true};
 }
 
 // The table. Keep in proto order; api/server/rpc_table_test.cc checks that it
 // names every method of every service in breakglass.proto and health.proto.
 constexpr RpcRule kRules[] = {
     R("/breakglass.v1.Appliance/Init", kOp),
-    R("/breakglass.v1.Appliance/GetStatus", kEvery),
+    Rec("/breakglass.v1.Appliance/GetStatus", kEvery),
+    Rec("/breakglass.v1.Appliance/GetRollbackClearStatement", kCus | kOp | kAud),
+    Rec("/breakglass.v1.Appliance/ApproveRollbackClear", kCus),
     R("/breakglass.v1.Identities/AddIdentity", kOp),
     R("/breakglass.v1.Identities/ListIdentities", kOp | kAud),
     R("/breakglass.v1.Identities/RemoveIdentity", kOp),
-    R("/breakglass.v1.Identities/WhoAmI", kEvery),
+    Rec("/breakglass.v1.Identities/WhoAmI", kEvery),
     R("/breakglass.v1.Credentials/AddCredential", kOp),
     R("/breakglass.v1.Credentials/ListCredentials", kEvery),
     R("/breakglass.v1.Credentials/GetCredential", kEvery),
@@ -117,6 +123,16 @@ absl::Status Authorize(std::string_view method, std::string_view identity,
       std::string(identity), "' has roles ", RoleSetText(roles),
       ". Use an identity that holds the role (--profile), or ask an operator to grant it "
       "(breakglass identity add)."));
+}
+
+absl::Status RecoveryRefusal(std::string_view method, std::string_view why) {
+  const RpcRule* rule = FindRpcRule(method);
+  if (rule != nullptr && rule->in_recovery) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "appliance is in rollback recovery: ", std::string(why),
+      ". Only GetStatus, WhoAmI, health and the rollback-clear RPCs are served until a quorum "
+      "of custodians approves the clear (breakglass rollback status; breakglass rollback "
+      "approve)"));
 }
 
 }  // namespace breakglass::api

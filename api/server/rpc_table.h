@@ -8,6 +8,9 @@
 // request", "a custodian never approves their own request") belong to the
 // core and come on top of this table.
 //
+// The table also says which RPCs are served while breakglassd runs in
+// rollback recovery (RpcRule::in_recovery); the gate asks RecoveryRefusal.
+//
 // Thread-safety: immutable data and pure functions.
 #ifndef BREAKGLASS_API_SERVER_RPC_TABLE_H_
 #define BREAKGLASS_API_SERVER_RPC_TABLE_H_
@@ -37,6 +40,10 @@ struct RpcRule {
   Access access;
   // Bit (1 << Role) per allowed role; used when access == kRoles.
   uint8_t roles;
+  // Served while breakglassd runs in rollback recovery (GetStatus, WhoAmI,
+  // health, the rollback-clear RPCs); every other RPC is then
+  // FAILED_PRECONDITION (RecoveryRefusal).
+  bool in_recovery = false;
 };
 
 // Every rule, in proto order.
@@ -58,6 +65,11 @@ std::string AllowedRolesText(const RpcRule& rule);
 // An RPC without a rule is PERMISSION_DENIED too (fail closed).
 absl::Status Authorize(std::string_view method, std::string_view identity,
                        const RoleSet& roles);
+
+// OK when `method` is served in rollback recovery; otherwise
+// FAILED_PRECONDITION "appliance is in rollback recovery: <why>. ..." saying
+// what is served and how custodians leave the state.
+absl::Status RecoveryRefusal(std::string_view method, std::string_view why);
 
 }  // namespace breakglass::api
 

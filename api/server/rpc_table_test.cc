@@ -99,5 +99,29 @@ TEST_CASE("BootstrapOperatorResolver adds operator only for the configured name"
   CHECK(fresh.RolesOf("root-op").value() == RoleSet{Role::kOperator});
 }
 
+TEST_CASE("InRollbackRecoveryOnlyStatusWhoAmIHealthAndTheClearAreServed", "[rpc_table]") {
+  const std::set<std::string> served = {
+      "/breakglass.v1.Appliance/GetStatus",
+      "/breakglass.v1.Appliance/GetRollbackClearStatement",
+      "/breakglass.v1.Appliance/ApproveRollbackClear",
+      "/breakglass.v1.Identities/WhoAmI",
+      "/grpc.health.v1.Health/Check",
+      "/grpc.health.v1.Health/Watch",
+  };
+  for (const RpcRule& rule : RpcTable()) {
+    INFO(rule.method);
+    const absl::Status s = RecoveryRefusal(rule.method, "rollback: the TPM release counter is 9");
+    if (served.count(std::string(rule.method)) != 0) {
+      CHECK(s.ok());
+    } else {
+      CHECK(absl::IsFailedPrecondition(s));
+      CHECK(std::string(s.message())
+                .rfind("appliance is in rollback recovery: rollback: the TPM release counter is 9",
+                       0) == 0);
+    }
+  }
+  CHECK(absl::IsFailedPrecondition(RecoveryRefusal("/breakglass.v1.Nope/Nope", "x")));
+}
+
 }  // namespace
 }  // namespace breakglass::api

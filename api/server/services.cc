@@ -73,6 +73,9 @@ class Gate final {
     if (!name.ok()) return Finish(method, "-", name.status());
     absl::StatusOr<Caller> caller = Admit(*name, method);
     if (!caller.ok()) return Finish(method, *name, caller.status());
+    if (absl::Status served = handlers().CheckRecovery(method); !served.ok()) {
+      return Finish(method, *name, served);
+    }
     return Finish(method, *name, body(*caller));
   }
 
@@ -160,6 +163,8 @@ class ApplianceService final : public pb::Appliance::Service {
   explicit ApplianceService(const Gate& gate) : gate_(gate) {}
   BG_API_UNARY(Appliance, Init)
   BG_API_UNARY(Appliance, GetStatus)
+  BG_API_UNARY(Appliance, GetRollbackClearStatement)
+  BG_API_UNARY(Appliance, ApproveRollbackClear)
 
  private:
   const Gate& gate_;

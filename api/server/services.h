@@ -5,7 +5,8 @@
 // certificate's subject CN (AuthContext "x509_common_name"); (2) resolves
 // its roles through the IdentityResolver (unknown → UNAUTHENTICATED);
 // (3) checks the RPC table (api/server/rpc_table.h; missing role →
-// PERMISSION_DENIED naming the role needed); (4) runs the handler and maps
+// PERMISSION_DENIED naming the role needed) and, in rollback recovery, that
+// the table serves the RPC then (else FAILED_PRECONDITION); (4) runs the handler and maps
 // its absl::Status to a grpc::Status (api/server/grpc_status.h); (5) logs
 // one line per call: method, identity, status code — never field values.
 //

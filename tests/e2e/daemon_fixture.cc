@@ -77,10 +77,11 @@ api::testing::CommandResult DaemonDir::Run(const std::vector<std::string>& extra
   return api::testing::RunCommand(argv);
 }
 
-api::testing::ChildProcess DaemonDir::StartDaemon() {
+api::testing::ChildProcess DaemonDir::StartDaemon(const std::vector<std::string>& extra) {
   fs::remove(port_file());
-  auto daemon =
-      api::testing::ChildProcess::Start({BREAKGLASSD_PATH, "--config", config().string()}, log());
+  std::vector<std::string> argv = {BREAKGLASSD_PATH, "--config", config().string()};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  auto daemon = api::testing::ChildProcess::Start(argv, log());
   REQUIRE(daemon.ok());
   port_ = WaitForPort(*this, *daemon);
   INFO(ReadFile(log()));

@@ -57,10 +57,10 @@ class DaemonDir final {
   // Runs breakglassd --config config() plus `extra` to completion.
   api::testing::CommandResult Run(const std::vector<std::string>& extra) const;
 
-  // Starts breakglassd in the background (log: log()) and waits for its
-  // port; writes cli_config() with a profile per identity for that port.
-  // REQUIREs that it comes up.
-  api::testing::ChildProcess StartDaemon();
+  // Starts breakglassd (with `extra` arguments) in the background (log:
+  // log()) and waits for its port; writes cli_config() with a profile per
+  // identity for that port. REQUIREs that it comes up.
+  api::testing::ChildProcess StartDaemon(const std::vector<std::string>& extra = {});
   int port() const { return port_; }
 
   // Runs `breakglass --profile who args...` with `input` on stdin.

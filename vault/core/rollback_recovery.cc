@@ -37,6 +37,12 @@ absl::StatusOr<std::unique_ptr<RollbackRecovery>> RollbackRecovery::Create(
       new RollbackRecovery(std::move(deps), std::move(quorum)));
 }
 
+std::string RollbackRecovery::Why() const {
+  const std::optional<absl::Status> refusal = deps_.anchorer->refusal();
+  if (!refusal.has_value()) return "the rollback clear is being recorded";
+  return std::string(refusal->message());
+}
+
 absl::StatusOr<RollbackRecoveryStatus> RollbackRecovery::Status() {
   absl::MutexLock lock(&mu_);
   return StatusLocked();

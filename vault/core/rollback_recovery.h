@@ -67,6 +67,10 @@ class RollbackRecovery final {
   // quorum could never be met); store and TPM errors.
   static absl::StatusOr<std::unique_ptr<RollbackRecovery>> Create(RollbackRecoveryDeps deps);
 
+  // Why the appliance is in recovery: the Anchorer's refusal (the counter and
+  // both values), for messages.
+  std::string Why() const;
+
   // The statement to sign now and the approvals it has. After the clear:
   // cleared, and what was done.
   absl::StatusOr<RollbackRecoveryStatus> Status();
