@@ -11,6 +11,7 @@
 #include "hsm/pkcs11/pkcs11_log_signer.h"
 #include "hsm/pkcs11/provisioning.h"
 #include "hsm/pkcs11/token.h"
+#include "spdlog/spdlog.h"
 #include "tpm/evidence/attest.h"
 #include "tpm/tss/attestation_key.h"
 #include "tpm/tss/nv_counter.h"
@@ -316,6 +317,7 @@ absl::Status Appliance::EnterRecovery() {
   }
   if (!recovery.ok()) return recovery.status();
   p.recovery = *std::move(recovery);
+  recovery_why_ = p.recovery->Why();
   recovering_ = true;
   return absl::OkStatus();
 }
@@ -331,6 +333,23 @@ absl::Status Appliance::LeaveRecovery() {
                                      "); restart breakglassd without --recover-rollback"));
   }
   recovering_ = false;
+  // While the state was in doubt no alert system ran, so the sinks hear of
+  // the rollback now: what the start-up check found and that a quorum
+  // cleared it (who, and the numbers, are in the `rollback_cleared` leaf).
+  // Queued in the outbox like every alert; a failure to queue is logged,
+  // the clear stands.
+  core::VaultEvent alarm;
+  alarm.type = "rollback_alarm";
+  alarm.actor = "breakglassd";
+  alarm.subject = "rollback cleared";
+  alarm.time = parts_->clock.Now();
+  alarm.fields.Set("why", absl::StrCat(recovery_why_,
+                                       " CLEARED by a quorum of custodians (see the "
+                                       "rollback_cleared leaf); releases are allowed again"));
+  if (absl::Status raised = parts_->alerts->Raise(alarm); !raised.ok()) {
+    spdlog::error("rollback cleared, but its alert could not be queued: {}",
+                  std::string(raised.message()));
+  }
   return absl::OkStatus();
 }
 

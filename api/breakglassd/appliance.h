@@ -124,6 +124,9 @@ class Appliance final : public Backend {
   mutable absl::Mutex mu_;
   std::unique_ptr<Parts> parts_ ABSL_GUARDED_BY(mu_);
   bool recovering_ ABSL_GUARDED_BY(mu_) = false;
+  // Why the appliance entered rollback recovery (the Anchorer's refusal),
+  // for the alert sent once the clear lets the alert system start.
+  std::string recovery_why_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace breakglass::api
