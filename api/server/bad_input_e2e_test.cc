@@ -2,7 +2,9 @@
 // malformed ids, names, keys, statements and signatures, and unknown enum
 // values are INVALID_ARGUMENT with a message that starts with the field's
 // name — and nothing changes: the same store rows, the same log size and the
-// same latest checkpoint before and after all of them.
+// same latest checkpoint before and after all of them. Run twice: on the
+// FakeBackend (store rows counted directly), and on a real breakglassd over
+// SoftHSM2 + swtpm (the audit log's leaves compared through the CLI).
 //
 // Reviews are covered on a released and fetched request: bad answers,
 // statements that are not review statements, or that differ from the one the
@@ -19,11 +21,16 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "api/proto/breakglass/v1/breakglass.grpc.pb.h"
 #include "api/testing/grpc_test_server.h"
+#include "api/testing/test_env.h"
+#include "tests/e2e/cast.h"
+#include "tests/e2e/daemon_fixture.h"
 #include "vault/audit/log.h"
 #include "vault/base/random.h"
 #include "vault/crypto/release_box.h"
@@ -53,13 +60,21 @@ struct Snapshot {
   }
 };
 
+// Where the calls go: a channel per identity of the world ("op", "alice",
+// ...), and what must not change, read from the appliance.
+struct Target {
+  std::function<std::shared_ptr<grpc::Channel>(const std::string&)> channel;
+  std::function<Snapshot()> snapshot;
+  bool init_registers_operator = false;  // breakglassd: init registers its bootstrap operator
+};
+
 class BadInput {
  public:
-  BadInput() : server_(Options()) {
+  explicit BadInput(Target target) : target_(std::move(target)) {
     pb::InitRequest init;
     init.set_log_origin("breakglass.test/bad-input");
     REQUIRE(Call(*pb::Appliance::NewStub(channel("op")), &pb::Appliance::Stub::Init, init).ok());
-    Register("op", pb::ROLE_OPERATOR);
+    if (!target_.init_registers_operator) Register("op", pb::ROLE_OPERATOR);
     for (const char* c : {"alice", "bob", "carol"}) Register(c, pb::ROLE_CUSTODIAN);
     Register("erin", pb::ROLE_REQUESTER);
     Register("rita", pb::ROLE_REVIEWER);
@@ -82,7 +97,7 @@ class BadInput {
     released_id_ = ReleaseAndFetch();
   }
 
-  std::shared_ptr<grpc::Channel> channel(const std::string& who) { return server_.Channel(who); }
+  std::shared_ptr<grpc::Channel> channel(const std::string& who) { return target_.channel(who); }
   const std::string& request_id() const { return request_id_; }
   // A request that alice and bob approved and erin fetched: reviewable.
   const std::string& released_id() const { return released_id_; }
@@ -127,35 +142,9 @@ class BadInput {
     return ask;
   }
 
-  Snapshot Take() {
-    Snapshot s;
-    auto& backend = server_.backend();
-    REQUIRE(backend.runner()
-                ->Read([&](store::Txn& txn) -> absl::Status {
-                  for (const char* table :
-                       {"core_identity", "core_credential", "core_share", "core_request",
-                        "core_decision", "core_release", "core_review", "audit_leaves",
-                        "audit_checkpoints", "audit_anchor_evidence"}) {
-                    auto stmt = txn.Prepare(std::string("SELECT count(*) FROM ") + table);
-                    if (!stmt.ok()) return stmt.status();
-                    auto row = (*stmt)->Step();
-                    if (!row.ok()) return row.status();
-                    s.rows[table] = (*stmt)->ColumnInt64(0);
-                  }
-                  return absl::OkStatus();
-                })
-                .ok());
-    s.log_size = *backend.log()->Size();
-    s.checkpoint = backend.log()->LatestCheckpoint()->note;
-    return s;
-  }
+  Snapshot Take() { return target_.snapshot(); }
 
  private:
-  static testing::GrpcTestServer::Options Options() {
-    testing::GrpcTestServer::Options options;
-    options.identities = {"op", "alice", "bob", "carol", "erin", "rita", "audrey"};
-    return options;
-  }
   void Register(const std::string& name, pb::Role role) {
     pb::AddIdentityRequest request;
     request.set_name(name);
@@ -202,7 +191,7 @@ class BadInput {
     return id;
   }
 
-  testing::GrpcTestServer server_;
+  Target target_;
   std::map<std::string, crypto::SigningKey> keys_;
   std::string request_id_;
   std::string released_id_;
@@ -573,8 +562,36 @@ std::vector<Case> Cases() {
   return out;
 }
 
-TEST_CASE("BadInputForEveryRpcIsInvalidArgumentNamingTheFieldAndChangesNothing", "[e2e]") {
-  BadInput world;
+Snapshot FakeSnapshot(testing::GrpcTestServer& server) {
+  Snapshot s;
+  auto& backend = server.backend();
+  REQUIRE(backend.runner()
+              ->Read([&](store::Txn& txn) -> absl::Status {
+                for (const char* table :
+                     {"core_identity", "core_credential", "core_share", "core_request",
+                      "core_decision", "core_release", "core_review", "audit_leaves",
+                      "audit_checkpoints", "audit_anchor_evidence"}) {
+                  auto stmt = txn.Prepare(std::string("SELECT count(*) FROM ") + table);
+                  if (!stmt.ok()) return stmt.status();
+                  auto row = (*stmt)->Step();
+                  if (!row.ok()) return row.status();
+                  s.rows[table] = (*stmt)->ColumnInt64(0);
+                }
+                return absl::OkStatus();
+              })
+              .ok());
+  s.log_size = *backend.log()->Size();
+  s.checkpoint = backend.log()->LatestCheckpoint()->note;
+  return s;
+}
+
+testing::GrpcTestServer::Options FakeOptions() {
+  testing::GrpcTestServer::Options options;
+  options.identities = {"op", "alice", "bob", "carol", "erin", "rita", "audrey"};
+  return options;
+}
+
+void RequireEveryCaseRefusedAndNothingChanged(BadInput& world) {
   const Snapshot before = world.Take();
   for (const Case& c : Cases()) {
     const grpc::Status s = c.call(world);
@@ -586,6 +603,50 @@ TEST_CASE("BadInputForEveryRpcIsInvalidArgumentNamingTheFieldAndChangesNothing",
   CHECK(after.rows == before.rows);
   CHECK(after.log_size == before.log_size);
   CHECK(after.checkpoint == before.checkpoint);
+}
+
+TEST_CASE("BadInputForEveryRpcIsInvalidArgumentNamingTheFieldAndChangesNothing", "[e2e]") {
+  testing::GrpcTestServer server(FakeOptions());
+  Target target;
+  target.channel = [&](const std::string& who) { return server.Channel(who); };
+  target.snapshot = [&] { return FakeSnapshot(server); };
+  BadInput world(std::move(target));
+  RequireEveryCaseRefusedAndNothingChanged(world);
+}
+
+// The same cases on a real breakglassd over SoftHSM2 + swtpm. Its store is
+// its own: what must not change is read through the CLI — the audit log's
+// leaves but the `anchor` leaves (it anchors routine events on its own
+// schedule), as every state change is a leaf written in its transaction.
+TEST_CASE("OnBreakglassdBadInputForEveryRpcIsInvalidArgumentAndChangesNothing",
+          "[e2e][hsm][tpm]") {
+  e2e::DaemonDir dir({"operator", "alice", "bob", "carol", "erin", "rita", "audrey"});
+  dir.StartHardware();
+  testing::ChildProcess daemon = dir.StartDaemon();
+  Target target;
+  target.channel = [&](const std::string& who) {
+    grpc::SslCredentialsOptions ssl;
+    const std::string name = who == "op" ? "operator" : who;
+    ssl.pem_root_certs = testing::ReadFile(dir.pki() / "ca.crt");
+    ssl.pem_cert_chain = testing::ReadFile(dir.pki() / (name + ".crt"));
+    ssl.pem_private_key = testing::ReadFile(dir.pki() / (name + ".key"));
+    return grpc::CreateChannel("127.0.0.1:" + std::to_string(dir.port()),
+                               grpc::SslCredentials(ssl));
+  };
+  target.snapshot = [&] {
+    Snapshot s;
+    std::istringstream in(e2e::Leaves(dir));
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find("anchor") != std::string::npos) continue;
+      ++s.log_size;
+      s.checkpoint += line + "\n";  // the non-anchor leaves themselves
+    }
+    return s;
+  };
+  target.init_registers_operator = true;
+  BadInput world(std::move(target));
+  RequireEveryCaseRefusedAndNothingChanged(world);
 }
 
 }  // namespace
