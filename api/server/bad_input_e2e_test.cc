@@ -625,13 +625,8 @@ TEST_CASE("OnBreakglassdBadInputForEveryRpcIsInvalidArgumentAndChangesNothing",
   testing::ChildProcess daemon = dir.StartDaemon();
   Target target;
   target.channel = [&](const std::string& who) {
-    grpc::SslCredentialsOptions ssl;
-    const std::string name = who == "op" ? "operator" : who;
-    ssl.pem_root_certs = testing::ReadFile(dir.pki() / "ca.crt");
-    ssl.pem_cert_chain = testing::ReadFile(dir.pki() / (name + ".crt"));
-    ssl.pem_private_key = testing::ReadFile(dir.pki() / (name + ".key"));
-    return grpc::CreateChannel("127.0.0.1:" + std::to_string(dir.port()),
-                               grpc::SslCredentials(ssl));
+    return testing::TlsChannel("127.0.0.1:" + std::to_string(dir.port()), dir.pki(),
+                               who == "op" ? "operator" : who);
   };
   target.snapshot = [&] {
     Snapshot s;

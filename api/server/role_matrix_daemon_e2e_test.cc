@@ -39,14 +39,7 @@ const std::pair<const char*, Role> kColumns[] = {{"operator", Role::kOperator},
                                                  {"audrey", Role::kAuditor}};
 
 std::shared_ptr<grpc::Channel> ChannelAs(const e2e::DaemonDir& dir, const std::string& who) {
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = testing::ReadFile(dir.pki() / "ca.crt");
-  if (!who.empty()) {
-    ssl.pem_cert_chain = testing::ReadFile(dir.pki() / (who + ".crt"));
-    ssl.pem_private_key = testing::ReadFile(dir.pki() / (who + ".key"));
-  }
-  return grpc::CreateChannel("127.0.0.1:" + std::to_string(dir.port()),
-                             grpc::SslCredentials(ssl));
+  return testing::TlsChannel("127.0.0.1:" + std::to_string(dir.port()), dir.pki(), who);
 }
 
 // The audit log's leaves but its `anchor` leaves (the appliance may anchor

@@ -70,6 +70,17 @@ std::shared_ptr<grpc::Channel> GrpcTestServer::Channel(const std::string& identi
   return grpc::CreateChannel(address(), grpc::SslCredentials(ssl));
 }
 
+std::shared_ptr<grpc::Channel> TlsChannel(const std::string& address, const fs::path& pki,
+                                          const std::string& identity) {
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadFile(pki / "ca.crt");
+  if (!identity.empty()) {
+    ssl.pem_cert_chain = ReadFile(pki / (identity + ".crt"));
+    ssl.pem_private_key = ReadFile(pki / (identity + ".key"));
+  }
+  return grpc::CreateChannel(address, grpc::SslCredentials(ssl));
+}
+
 RawResult CallWithEmptyRequest(const std::shared_ptr<grpc::Channel>& channel,
                                const std::string& method) {
   grpc::GenericStub stub(channel);

@@ -75,6 +75,13 @@ struct RawResult {
   bool got_message = false;
 };
 
+// A TLS channel to `address` (e.g. a breakglassd's "127.0.0.1:PORT") trusting
+// `pki`/ca.crt, as `identity` (`pki`/IDENTITY.crt and .key); without a client
+// certificate when `identity` is empty.
+std::shared_ptr<grpc::Channel> TlsChannel(const std::string& address,
+                                          const std::filesystem::path& pki,
+                                          const std::string& identity);
+
 // Calls any method (unary or server-streaming, full path
 // "/breakglass.v1.Audit/GetEntries") with an empty request message and reads
 // at most one response; a stream is cancelled after its first one.
