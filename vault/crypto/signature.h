@@ -63,6 +63,8 @@ class PublicKey final {
   // From PEM "-----BEGIN PUBLIC KEY-----" (SubjectPublicKeyInfo). Anything
   // after the PEM block is ignored; other PEM labels are refused.
   // INVALID_ARGUMENT when it does not parse or is not Ed25519 / P-256.
+  // Successful parses are memoised by the exact text (bounded), so reading
+  // the same registered key again costs a map lookup, not a PEM decode.
   static absl::StatusOr<PublicKey> FromPem(std::string_view pem);
   // From DER SubjectPublicKeyInfo. INVALID_ARGUMENT as FromPem, and also when
   // bytes follow the DER structure.
@@ -104,6 +106,7 @@ class PublicKey final {
   absl::Status VerifyDer(std::string_view message, std::string_view signature) const;
   absl::Status Denied() const;
   friend class SigningKey;
+  struct PemCache;
 
   std::shared_ptr<evp_pkey_st> pkey_;
   SignatureAlgorithm algorithm_;

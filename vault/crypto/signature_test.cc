@@ -161,6 +161,29 @@ TEST_CASE("Generated keys sign, verify and round-trip through PEM", "[signature]
   }
 }
 
+TEST_CASE("FromPem memoises keys by their exact text, and the memo is bounded", "[signature]") {
+  const auto ed = SigningKey::Generate(SignatureAlgorithm::kEd25519).value();
+  const auto ec = SigningKey::Generate(SignatureAlgorithm::kEcdsaP256Sha256).value();
+  for (int round = 0; round < 3; ++round) {
+    REQUIRE(PublicKey::FromPem(ed.public_key().ToPem()).value() == ed.public_key());
+    REQUIRE(PublicKey::FromPem(ec.public_key().ToPem()).value() == ec.public_key());
+  }
+  // Text after the block is ignored: another entry, the same key.
+  REQUIRE(PublicKey::FromPem(ed.public_key().ToPem() + "# alice\n").value() == ed.public_key());
+  // A changed character is a different text: never answered from the memo.
+  std::string altered = ec.public_key().ToPem();
+  altered[40] = altered[40] == 'A' ? 'B' : 'A';
+  auto other = PublicKey::FromPem(altered);
+  REQUIRE((!other.ok() || !(*other == ec.public_key())));
+  // Past the bound every key still reads back as itself.
+  for (int i = 0; i < 1100; ++i) {
+    const auto k = SigningKey::Generate(SignatureAlgorithm::kEd25519).value();
+    REQUIRE(PublicKey::FromPem(k.public_key().ToPem()).value() == k.public_key());
+  }
+  REQUIRE(PublicKey::FromPem(ed.public_key().ToPem()).value() == ed.public_key());
+  REQUIRE(PublicKey::FromPem("not pem").status().code() == absl::StatusCode::kInvalidArgument);
+}
+
 TEST_CASE("ECDSA accepts the raw r||s form a PKCS#11 token returns", "[signature]") {
   auto key = SigningKey::Generate(SignatureAlgorithm::kEcdsaP256Sha256).value();
   const std::string der = key.Sign("statement").value();
