@@ -27,9 +27,10 @@ absl::Status CheckOrigin(const std::string& origin) {
       "\"breakglass.example.com/log\" (the checkpoint origin)");
 }
 
-// The anchored size and the last certified value of each counter: a routine
-// anchor moves only the checkpoint counter, so the release counter's value
-// comes from the latest checkpoint that moved it.
+// While in rollback recovery (no Anchorer runs): the anchored size and the
+// last certified value of each counter in the disputed log — a routine anchor
+// moves only the checkpoint counter, so the release counter's value comes
+// from the latest checkpoint that moved it.
 absl::Status CountersInto(audit::AuditLog& log, pb::GetStatusResponse* response) {
   BG_ASSIGN_OR_RETURN(std::vector<audit::StoredCheckpoint> checkpoints, log.Checkpoints());
   if (!checkpoints.empty()) response->set_anchored_size(checkpoints.back().size);
@@ -92,7 +93,15 @@ absl::Status Handlers::GetStatus(const Caller&, const pb::GetStatusRequest&,
     response->set_release_block("not initialised: run `breakglass init` as an operator");
     return absl::OkStatus();
   }
-  BG_RETURN_IF_ERROR(CountersInto(*log, response));
+  // The counters as of the last anchor (after a rollback clear, the values
+  // re-baselined to the TPM) and the size its checkpoint covers: two reads,
+  // however long the log.
+  const audit::AnchorStatement last = anchorer->last_anchored();
+  response->set_release_counter(last.release_counter);
+  response->set_checkpoint_counter(last.checkpoint_counter);
+  absl::StatusOr<audit::StoredCheckpoint> latest = log->LatestCheckpoint();
+  if (latest.ok()) response->set_anchored_size(latest->size);
+  if (!latest.ok() && latest.status().code() != absl::StatusCode::kNotFound) return latest.status();
   if (std::optional<absl::Status> refusal = anchorer->refusal(); refusal.has_value()) {
     response->set_release_block(std::string(refusal->message()));
   }

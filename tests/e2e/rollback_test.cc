@@ -141,6 +141,8 @@ TEST_CASE("AQuorumOfCustodiansClearsARollbackAndTheAuditorSeesIt", "[e2e][hsm][t
          {"rollback", "approve", "--yes", "--key-file", (dir.root() / "bob.sign.pem").string()}),
       "ROLLBACK CLEARED by alice, bob"));
   CHECK(Contains(Ok(dir, "audrey", {"rollback", "status"}), "no rollback recovery"));
+  // Status shows the re-baselined counter at once, not the log's old value.
+  CHECK(Counters(dir).first == release_tpm);
   ReleaseAndFetch(dir, "carol", "alice", "second.secret");
   const auto [release_now, checkpoint_now] = Counters(dir);
   CHECK(release_now == release_tpm + 1);

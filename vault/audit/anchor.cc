@@ -433,6 +433,11 @@ absl::Status Anchorer::background_status() const {
   return background_status_;
 }
 
+AnchorStatement Anchorer::last_anchored() const {
+  absl::MutexLock lock(&mu_);
+  return last_statement_;
+}
+
 std::optional<absl::Status> Anchorer::refusal() const {
   absl::MutexLock lock(&mu_);
   return refusal_;

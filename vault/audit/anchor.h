@@ -187,6 +187,12 @@ class Anchorer final {
   absl::Status background_status() const;
   // The refusal, when refusing.
   std::optional<absl::Status> refusal() const;
+  // What the last anchor this Anchorer completed stated: once started, the
+  // last anchor of the log (finished by Start if it was interrupted; after
+  // ClearRollback, continuing from the TPM's values), then each anchor it
+  // completes. Its counter values are the TPM's as of that anchor (certified
+  // when it completed). All zero before Start or Provision.
+  AnchorStatement last_anchored() const;
   const merkle::NoteVerifier& verifier() const { return protocol_->verifier(); }
 
   // Stops the worker; waiting and later callers get UNAVAILABLE. Idempotent.
