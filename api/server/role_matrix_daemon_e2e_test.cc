@@ -13,7 +13,6 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,17 +41,6 @@ std::shared_ptr<grpc::Channel> ChannelAs(const e2e::DaemonDir& dir, const std::s
   return testing::TlsChannel("127.0.0.1:" + std::to_string(dir.port()), dir.pki(), who);
 }
 
-// The audit log's leaves but its `anchor` leaves (the appliance may anchor
-// on its own schedule while the test runs).
-std::string NonAnchorLeaves(const e2e::DaemonDir& dir) {
-  std::istringstream in(e2e::Leaves(dir));
-  std::string line, out;
-  while (std::getline(in, line)) {
-    if (line.find("anchor") == std::string::npos) out += line + "\n";
-  }
-  return out;
-}
-
 std::vector<std::string> Names() {
   std::vector<std::string> names = e2e::CastNames();
   names.push_back("rita");
@@ -73,7 +61,7 @@ TEST_CASE("OnBreakglassdEveryRpcTimesEveryRoleIsServedOrDeniedAsTheTableSays",
   e2e::Ok(dir, "operator",
           {"identity", "add", "rita", "--role", "reviewer", "--signing-key-file",
            rita_pub.string()});
-  const std::string leaves_before = NonAnchorLeaves(dir);
+  const std::string leaves_before = e2e::NonAnchorLeaves(dir);
   REQUIRE(leaves_before.find("identity_add") != std::string::npos);
 
   size_t served = 0, denied = 0;
@@ -122,7 +110,7 @@ TEST_CASE("OnBreakglassdEveryRpcTimesEveryRoleIsServedOrDeniedAsTheTableSays",
   }
 
   // Hundreds of refused and empty calls changed nothing in the audit log.
-  CHECK(NonAnchorLeaves(dir) == leaves_before);
+  CHECK(e2e::NonAnchorLeaves(dir) == leaves_before);
   CHECK(kill(daemon.pid(), 0) == 0);
 }
 

@@ -58,27 +58,31 @@ std::string GrpcTestServer::address() const {
   return "127.0.0.1:" + std::to_string(server_->port());
 }
 
+namespace {
+
+// Trusts `ca_file`; presents `cert_dir`/IDENTITY.crt and .key unless
+// `identity` is empty.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address, const fs::path& ca_file,
+                                           const fs::path& cert_dir, const std::string& identity) {
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadFile(ca_file);
+  if (!identity.empty()) {
+    ssl.pem_cert_chain = ReadFile(cert_dir / (identity + ".crt"));
+    ssl.pem_private_key = ReadFile(cert_dir / (identity + ".key"));
+  }
+  return grpc::CreateChannel(address, grpc::SslCredentials(ssl));
+}
+
+}  // namespace
+
 std::shared_ptr<grpc::Channel> GrpcTestServer::Channel(const std::string& identity,
                                                        const fs::path& ca_dir) const {
-  const fs::path dir = ca_dir.empty() ? pki() : ca_dir;
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = ReadFile(pki() / "ca.crt");
-  if (!identity.empty()) {
-    ssl.pem_cert_chain = ReadFile(dir / (identity + ".crt"));
-    ssl.pem_private_key = ReadFile(dir / (identity + ".key"));
-  }
-  return grpc::CreateChannel(address(), grpc::SslCredentials(ssl));
+  return MakeChannel(address(), pki() / "ca.crt", ca_dir.empty() ? pki() : ca_dir, identity);
 }
 
 std::shared_ptr<grpc::Channel> TlsChannel(const std::string& address, const fs::path& pki,
                                           const std::string& identity) {
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = ReadFile(pki / "ca.crt");
-  if (!identity.empty()) {
-    ssl.pem_cert_chain = ReadFile(pki / (identity + ".crt"));
-    ssl.pem_private_key = ReadFile(pki / (identity + ".key"));
-  }
-  return grpc::CreateChannel(address, grpc::SslCredentials(ssl));
+  return MakeChannel(address, pki / "ca.crt", pki, identity);
 }
 
 RawResult CallWithEmptyRequest(const std::shared_ptr<grpc::Channel>& channel,

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "api/testing/test_env.h"
 
@@ -75,6 +77,17 @@ std::string Approve(const DaemonDir& dir, const std::string& who, const std::str
 
 std::string Leaves(const DaemonDir& dir) {
   return Ok(dir, "audrey", {"audit", "entries", "0", "1000"});
+}
+
+std::string NonAnchorLeaves(const DaemonDir& dir) {
+  std::istringstream in(Leaves(dir));
+  std::string out;
+  for (std::string line; std::getline(in, line);) {
+    const size_t space = line.find(' ');  // "INDEX LEAF"
+    REQUIRE(space != std::string::npos);
+    if (nlohmann::json::parse(line.substr(space + 1)).at("type") != "anchor") out += line + "\n";
+  }
+  return out;
 }
 
 }  // namespace breakglass::e2e
