@@ -85,6 +85,15 @@ class Handlers final {
   // a handler.
   absl::Status CheckRecovery(std::string_view method) const;
 
+  // The gate refused a call to `method` by `identity` (its certificate CN,
+  // "" when unusable) with `why` (UNAUTHENTICATED or PERMISSION_DENIED):
+  // a `login_failed` audit event (Vault::RecordRefusedCall). Nothing is
+  // written before `init`, nor in rollback recovery (the disputed store's
+  // facts, which custodians sign, must not move). The caller's refusal
+  // stands whatever this returns.
+  absl::Status RecordRefusedCall(std::string_view identity, std::string_view method,
+                                 const absl::Status& why) const;
+
   // Anchors the routine events after the latest checkpoint (best effort),
   // then exports the bundle in a scratch directory and streams its files in
   // chunks of at most 64 KiB (each file's last chunk carries its SHA-256).

@@ -42,6 +42,15 @@ absl::Status Handlers::CheckRecovery(std::string_view method) const {
   return RecoveryRefusal(method, recovery->Why());
 }
 
+absl::Status Handlers::RecordRefusedCall(std::string_view identity, std::string_view method,
+                                         const absl::Status& why) const {
+  core::Vault* vault = backend_->vault();
+  if (vault == nullptr || backend_->rollback_recovery() != nullptr) return absl::OkStatus();
+  return vault->RecordRefusedCall(identity, method,
+                                  absl::StrCat(absl::StatusCodeToString(why.code()), ": ",
+                                               why.message()));
+}
+
 absl::Status Handlers::GetRollbackClearStatement(const Caller&,
                                                  const pb::GetRollbackClearStatementRequest&,
                                                  pb::GetRollbackClearStatementResponse* response) {

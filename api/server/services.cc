@@ -70,9 +70,9 @@ class Gate final {
   grpc::Status Run(grpc::ServerContext* ctx, std::string_view method,
                    const std::function<absl::Status(const Caller&)>& body) const {
     absl::StatusOr<std::string> name = PeerCommonName(*ctx);
-    if (!name.ok()) return Finish(method, "-", name.status());
+    if (!name.ok()) return Refused(method, "", name.status());
     absl::StatusOr<Caller> caller = Admit(*name, method);
-    if (!caller.ok()) return Finish(method, *name, caller.status());
+    if (!caller.ok()) return Refused(method, *name, caller.status());
     if (absl::Status served = handlers().CheckRecovery(method); !served.ok()) {
       return Finish(method, *name, served);
     }
@@ -106,6 +106,21 @@ class Gate final {
     if (!roles.ok()) return roles.status();
     if (absl::Status allowed = Authorize(method, name, *roles); !allowed.ok()) return allowed;
     return Caller{name, *std::move(roles)};
+  }
+
+  // Admission failed. An authentication or role refusal is also a
+  // `login_failed` audit event; failing to write it is logged as an error and
+  // the call is refused all the same.
+  grpc::Status Refused(std::string_view method, std::string_view identity,
+                       const absl::Status& status) const {
+    if (absl::IsUnauthenticated(status) || absl::IsPermissionDenied(status)) {
+      if (absl::Status recorded = handlers().RecordRefusedCall(identity, method, status);
+          !recorded.ok()) {
+        deps_.log->error("audit: the refused call {} by '{}' was not recorded: {}", method,
+                         identity, recorded.ToString());
+      }
+    }
+    return Finish(method, identity.empty() ? "-" : identity, status);
   }
 
   grpc::Status Finish(std::string_view method, std::string_view identity,

@@ -94,6 +94,15 @@ absl::Status CheckRegistrar(store::Txn& txn, std::string_view actor, const Ident
 
 }  // namespace
 
+absl::Status Vault::RecordRefusedCall(std::string_view identity, std::string_view method,
+                                      std::string_view why) {
+  return d_.runner->Run([&](store::Txn& txn) -> absl::Status {
+    VaultEvent e = MakeEvent("login_failed", identity, method, NowSeconds());
+    e.fields.Set("why", std::string(why));
+    return d_.events->Append(txn, e);
+  });
+}
+
 absl::Status Vault::RegisterIdentity(std::string_view actor, const Identity& input) {
   BG_RETURN_IF_ERROR(ValidateIdentity(input));
   Identity identity = input;

@@ -156,6 +156,14 @@ class Vault final {
   absl::Status RegisterIdentity(std::string_view actor, const Identity& identity);
   // Deactivates `name`: its approvals stop counting. NOT_FOUND if unknown.
   absl::Status RemoveIdentity(std::string_view actor, std::string_view name);
+  // A call refused before it reached the vault — no usable certificate CN,
+  // an unregistered identity, a role the RPC does not allow: one
+  // `login_failed` event (actor = the certificate's CN, "" when unusable;
+  // subject = the RPC; why = the refusal). Routine (DESIGN.md "failed
+  // logins"): committed, not anchored before the call returns — it rides
+  // with the next anchor.
+  absl::Status RecordRefusedCall(std::string_view identity, std::string_view method,
+                                 std::string_view why);
 
   // --- credentials (operator) ---
   // Creates `id` at version 1 with `policy`, split and sealed for its
